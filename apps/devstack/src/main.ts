@@ -1,0 +1,113 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { KafkaHandle } from '@lienthong/local-kafka';
+import { startKafka } from '@lienthong/local-kafka';
+
+/**
+ * `npm start`: everything Lienthong needs on one machine. Provisions Kafka (unless
+ * KAFKA_BROKERS names one), starts the gateway as its own process, waits until it is ready, and
+ * prints how to publish a record. Ctrl-C stops everything it started.
+ */
+const DIST_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+const STATE_DIR = resolve('.lienthong');
+
+const children: ChildProcess[] = [];
+let kafka: KafkaHandle | undefined;
+let stopping = false;
+
+async function main(): Promise<void> {
+  const port = process.env['PORT'] ?? '8080';
+  log('provisioning Kafka…');
+  kafka = await startKafka();
+  log(`Kafka (${kafka.mode}) at ${kafka.brokers.join(',')}`);
+
+  const gateway = spawn(process.execPath, [join(DIST_ROOT, 'apps/gateway/src/main.js')], {
+    env: { ...process.env, KAFKA_BROKERS: kafka.brokers.join(','), PORT: port },
+    stdio: 'inherit',
+  });
+  children.push(gateway);
+  gateway.on('exit', (code, signal) => {
+    if (!stopping) {
+      log(`gateway exited (${signal ?? code}); stopping`);
+      void shutdown(1);
+    }
+  });
+
+  const url = `http://127.0.0.1:${port}`;
+  await waitForReady(`${url}/health/ready`, 120_000);
+  printWelcome(url);
+}
+
+async function waitForReady(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (stopping) return;
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`gateway was not ready within ${timeoutMs / 1000}s (${url})`);
+}
+
+function printWelcome(url: string): void {
+  mkdirSync(join(STATE_DIR, 'examples'), { recursive: true });
+  const lines = [
+    '',
+    `Lienthong gateway: ${url}`,
+    `  publish:   POST ${url}/v1/messages/{type}`,
+    `  liveness:  ${url}/health/live`,
+    `  readiness: ${url}/health/ready`,
+    '',
+    'Publish an example record (ready to paste):',
+  ];
+  for (const type of readdirSync('schemas').sort()) {
+    const schema = JSON.parse(readFileSync(join('schemas', type, 'v1.schema.json'), 'utf8')) as {
+      examples?: unknown[];
+    };
+    const example = schema.examples?.[0];
+    if (example === undefined) continue;
+    const file = join('.lienthong', 'examples', `${type}.json`);
+    writeFileSync(file, `${JSON.stringify(example, null, 2)}\n`);
+    lines.push(
+      `  curl -sS -X POST ${url}/v1/messages/${type} -H 'content-type: application/json' --data-binary @${file}`,
+    );
+  }
+  lines.push('', 'Ctrl-C stops the gateway and the Kafka broker started here.', '');
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log('stopping…');
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((done) => {
+          if (child.exitCode !== null || child.signalCode !== null) return done();
+          child.once('exit', () => done());
+          child.kill('SIGTERM');
+          setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+        }),
+    ),
+  );
+  await kafka?.stop().catch((error: unknown) => log(`Kafka stop failed: ${String(error)}`));
+  process.exit(code);
+}
+
+function log(message: string): void {
+  process.stdout.write(`[lienthong] ${message}\n`);
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+main().catch((error: unknown) => {
+  log(`failed: ${error instanceof Error ? error.message : String(error)}`);
+  void shutdown(1);
+});

@@ -1,0 +1,28 @@
+import type { DynamicModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { CatalogueModule } from './catalogue/catalogue.module.js';
+import { AccessGuard } from './common/access.guard.js';
+import { ProblemDetailsFilter } from './common/problem-details.filter.js';
+import type { GatewayConfig } from './config/gateway-config.js';
+import { GATEWAY_CONFIG } from './config/gateway-config.js';
+import { HealthModule } from './health/health.module.js';
+import { KafkaModule } from './kafka/kafka.module.js';
+import { MessagesModule } from './messages/messages.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [CatalogueModule, KafkaModule, MessagesModule, HealthModule],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+      ],
+      exports: [GATEWAY_CONFIG],
+    };
+  }
+}

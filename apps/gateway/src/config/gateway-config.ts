@@ -1,0 +1,73 @@
+import { resolve } from 'node:path';
+import { isAgencyCode } from '@lienthong/contracts';
+
+/** Typed, validated configuration of the gateway. Read once at boot; see README "Configuration". */
+export interface GatewayConfig {
+  host: string;
+  port: number;
+  kafkaBrokers: string[];
+  kafkaClientId: string;
+  schemasDir: string;
+  maxBodyBytes: number;
+  recordTopicPartitions: number;
+  kafkaReplicationFactor: number;
+  produceAckTimeoutMs: number;
+  produceRetries: number;
+  retryAfterSeconds: number;
+  anonymousAgencyId: string;
+}
+
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
+
+/** Thrown at boot with a message that names the variable and what it must be. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses and validates the environment; throws ConfigError naming every bad variable. */
+export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const problems: string[] = [];
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const brokers = (env['KAFKA_BROKERS'] ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter((b) => b.length > 0);
+  if (brokers.length === 0) problems.push('KAFKA_BROKERS must list at least one host:port');
+  for (const b of brokers) {
+    if (!/^[A-Za-z0-9.-]+:[0-9]{1,5}$/.test(b) && !/^\[[0-9a-fA-F:]+\]:[0-9]{1,5}$/.test(b)) {
+      problems.push(`KAFKA_BROKERS entry "${b}" must be host:port`);
+    }
+  }
+  const anonymousAgencyId = env['ANONYMOUS_AGENCY_ID'] ?? '000.00.00.A00';
+  if (!isAgencyCode(anonymousAgencyId)) {
+    problems.push('ANONYMOUS_AGENCY_ID must be an agency code (Decision 20/2020), e.g. 000.00.00.G12');
+  }
+  const config: GatewayConfig = {
+    host: env['HOST'] ?? '127.0.0.1',
+    port: int('PORT', 8080, 0, 65535),
+    kafkaBrokers: brokers,
+    kafkaClientId: env['KAFKA_CLIENT_ID'] ?? 'lienthong-gateway',
+    schemasDir: resolve(env['SCHEMAS_DIR'] ?? 'schemas'),
+    maxBodyBytes: int('MAX_BODY_BYTES', 1_048_576, 1_024, 8 * 1_048_576),
+    recordTopicPartitions: int('RECORD_TOPIC_PARTITIONS', 3, 1, 1_000),
+    kafkaReplicationFactor: int('KAFKA_REPLICATION_FACTOR', -1, -1, 16),
+    produceAckTimeoutMs: int('KAFKA_PRODUCE_TIMEOUT_MS', 5_000, 100, 120_000),
+    produceRetries: int('KAFKA_PRODUCE_RETRIES', 3, 1, 20),
+    retryAfterSeconds: int('RETRY_AFTER_SECONDS', 5, 1, 3_600),
+    anonymousAgencyId,
+  };
+  if (config.kafkaReplicationFactor === 0) problems.push('KAFKA_REPLICATION_FACTOR must be -1 or at least 1');
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  return config;
+}

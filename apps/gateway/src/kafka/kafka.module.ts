@@ -1,0 +1,79 @@
+import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module } from '@nestjs/common';
+import { recordTopic } from '@lienthong/contracts';
+import { RecordProducer, createKafkaClient, ensureTopics, isKafkaReachable } from '@lienthong/kafka';
+import type { SchemaCatalogue } from '@lienthong/schema';
+import type { Kafka } from 'kafkajs';
+import { SCHEMA_CATALOGUE } from '../catalogue/catalogue.module.js';
+import type { GatewayConfig } from '../config/gateway-config.js';
+import { GATEWAY_CONFIG } from '../config/gateway-config.js';
+
+export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
+
+/** Headroom over the HTTP body limit for CloudEvents headers. */
+const TOPIC_MAX_MESSAGE_BYTES = 2 * 1_048_576;
+
+/**
+ * Owns the gateway's Kafka connections: creates the record topics of every known type at
+ * startup, connects the producer, and flushes and closes it on shutdown.
+ */
+@Injectable()
+export class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Kafka');
+  private lastProbe: { at: number; ok: boolean } = { at: 0, ok: false };
+
+  constructor(
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    private readonly producer: RecordProducer,
+    @Inject(SCHEMA_CATALOGUE) private readonly catalogue: SchemaCatalogue,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const created = await ensureTopics(
+      this.kafka,
+      this.catalogue.types().map((type) => ({
+        topic: recordTopic(type),
+        numPartitions: this.config.recordTopicPartitions,
+        replicationFactor: this.config.kafkaReplicationFactor,
+        configEntries: { 'max.message.bytes': String(TOPIC_MAX_MESSAGE_BYTES) },
+      })),
+    );
+    if (created.length > 0) this.logger.log(`created topics ${created.join(', ')}`);
+    await this.producer.connect();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.disconnect();
+  }
+
+  /** Whether Kafka answers metadata; cached for a second so probes cannot flood the cluster. */
+  async isReachable(): Promise<boolean> {
+    const now = Date.now();
+    if (now - this.lastProbe.at < 1_000) return this.lastProbe.ok;
+    const ok = await isKafkaReachable(this.kafka, 2_000);
+    this.lastProbe = { at: Date.now(), ok };
+    return ok;
+  }
+}
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: KAFKA_CLIENT,
+      inject: [GATEWAY_CONFIG],
+      useFactory: (config: GatewayConfig): Kafka =>
+        createKafkaClient({ brokers: config.kafkaBrokers, clientId: config.kafkaClientId }),
+    },
+    {
+      provide: RecordProducer,
+      inject: [KAFKA_CLIENT, GATEWAY_CONFIG],
+      useFactory: (kafka: Kafka, config: GatewayConfig): RecordProducer =>
+        new RecordProducer(kafka, { ackTimeoutMs: config.produceAckTimeoutMs, retries: config.produceRetries }),
+    },
+    KafkaLifecycle,
+  ],
+  exports: [KAFKA_CLIENT, RecordProducer, KafkaLifecycle],
+})
+export class KafkaModule {}

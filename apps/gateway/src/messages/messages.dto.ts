@@ -1,0 +1,16 @@
+/** The `202 Accepted` answer to a publish: where Kafka stored the record. */
+export interface PublishResult {
+  id: string;
+  type: string;
+  schemaVersion: number;
+  topic: string;
+  partition: number;
+  offset: string;
+  acceptedAt: string;
+}
+
+/** What the controller hands the service besides the body. */
+export interface PublishContext {
+  agencyId: string;
+  traceparent?: string;
+}

@@ -1,0 +1,27 @@
+export { AGENCY_CODE_MAX_LENGTH, AGENCY_CODE_PATTERN, isAgencyCode } from './agency-code.js';
+export {
+  CE_HEADERS,
+  CLOUDEVENTS_SPEC_VERSION,
+  CONTENT_TYPE_HEADER,
+  RECORD_CONTENT_TYPE,
+  TRACEPARENT_HEADER,
+  dataSchemaUri,
+} from './records/cloudevents-headers.js';
+export {
+  MESSAGE_TYPE_MAX_LENGTH,
+  MESSAGE_TYPE_PATTERN,
+  RECORD_TOPIC_PREFIX,
+  isMessageType,
+  recordTopic,
+} from './records/record-topic.js';
+export type { LienthongErrorOptions, ProblemPointer } from './errors/lienthong.exception.js';
+export { LienthongError } from './errors/lienthong.exception.js';
+export type { Language, ProblemCode } from './errors/problem-codes.js';
+export { PROBLEM_CATALOGUE, PROBLEM_TYPE_PREFIX } from './errors/problem-codes.js';
+export type { ProblemDetails, RenderedPointer } from './errors/problem-details.js';
+export {
+  MAX_PROBLEM_POINTERS,
+  negotiateLanguage,
+  problemStatus,
+  toProblemDetails,
+} from './errors/problem-details.js';

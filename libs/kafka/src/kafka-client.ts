@@ -1,0 +1,43 @@
+import type { KafkaConfig, LogEntry, logCreator } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
+
+export interface KafkaClientOptions {
+  brokers: string[];
+  clientId: string;
+  /** Where kafkajs log lines go; defaults to stderr, warnings and errors only. */
+  log?: (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: Record<string, unknown>) => void;
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+const LEVEL_NAMES = {
+  [logLevel.NOTHING]: 'error',
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+} as const;
+
+/** A kafkajs client with bounded timeouts, so an unreachable broker fails fast instead of hanging. */
+export function createKafkaClient(options: KafkaClientOptions): Kafka {
+  const sink =
+    options.log ??
+    ((level, message, extra) => {
+      process.stderr.write(`${JSON.stringify({ level, source: 'kafkajs', message, ...extra })}\n`);
+    });
+  const logCreator: logCreator =
+    () =>
+    ({ namespace, level, log }: LogEntry) => {
+      const { message, ...extra } = log;
+      sink(LEVEL_NAMES[level], `${namespace}: ${message}`, extra);
+    };
+  const config: KafkaConfig = {
+    clientId: options.clientId,
+    brokers: options.brokers,
+    connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+    requestTimeout: options.requestTimeoutMs ?? 10_000,
+    logLevel: logLevel.WARN,
+    logCreator,
+  };
+  return new Kafka(config);
+}

@@ -1,0 +1,46 @@
+import { Kafka, logLevel } from 'kafkajs';
+
+export interface WaitForBrokerOptions {
+  timeoutMs: number;
+  intervalMs?: number;
+  /** Checked before every attempt: a message means the broker is gone and waiting stops. */
+  failFast?: () => string | undefined;
+}
+
+/**
+ * Resolves once the cluster answers a metadata request (kafkajs admin describeCluster) with at
+ * least one broker; rejects with the last error when `timeoutMs` has passed.
+ */
+export async function waitForBroker(brokers: string[], options: WaitForBrokerOptions): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  const intervalMs = options.intervalMs ?? 250;
+  let lastError = 'no attempt made';
+  for (;;) {
+    const failure = options.failFast?.();
+    if (failure) throw new Error(failure);
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) {
+      throw new Error(`Kafka at ${brokers.join(',')} did not answer within ${options.timeoutMs} ms: ${lastError}`);
+    }
+    const kafka = new Kafka({
+      clientId: 'lienthong-local-kafka-probe',
+      brokers,
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: Math.min(2_000, remaining),
+      requestTimeout: Math.min(5_000, remaining),
+      retry: { retries: 0 },
+    });
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      if (cluster.brokers.length > 0) return;
+      lastError = 'metadata lists no broker yet';
+    } catch (error) {
+      lastError = error instanceof Error ? error.message : String(error);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, Math.max(0, deadline - Date.now()))));
+  }
+}

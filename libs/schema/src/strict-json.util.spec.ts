@@ -1,0 +1,66 @@
+import { describe, expect, it } from '@jest/globals';
+import { LienthongError } from '@lienthong/contracts';
+import { MAX_JSON_DEPTH, parseStrictJson } from './strict-json.util.js';
+
+function codeOf(text: string | Uint8Array): string | undefined {
+  try {
+    parseStrictJson(typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
+    return undefined;
+  } catch (error) {
+    return error instanceof LienthongError ? error.code : 'not-a-domain-error';
+  }
+}
+
+function pointersOf(text: string): string[] {
+  try {
+    parseStrictJson(Buffer.from(text, 'utf8'));
+    return [];
+  } catch (error) {
+    return (error as LienthongError).options.errors?.map((e) => e.pointer) ?? [];
+  }
+}
+
+describe('parseStrictJson', () => {
+  it('parses ordinary JSON, Vietnamese text included', () => {
+    expect(parseStrictJson(Buffer.from('{"hoTen":"Nguyễn Thị Ánh Tuyết","n":[1,{"a":null}]}'))).toEqual({
+      hoTen: 'Nguyễn Thị Ánh Tuyết',
+      n: [1, { a: null }],
+    });
+  });
+
+  it('allows the same name in different objects and inside string values', () => {
+    expect(codeOf('{"a":{"x":1},"b":{"x":2},"c":"\\"a\\":1,\\"a\\":2","d":["a","a"]}')).toBeUndefined();
+  });
+
+  it.each([
+    ['empty body', '', 'empty-body'],
+    ['truncated', '{"a":1', 'malformed-json'],
+    ['trailing comma', '{"a":1,}', 'malformed-json'],
+    ['two values', '{} {}', 'malformed-json'],
+    ['single quotes', "{'a':1}", 'malformed-json'],
+    ['duplicate key', '{"a":1,"a":2}', 'duplicate-json-key'],
+    ['duplicate key nested', '{"x":{"a":1,"b":{"c":1,"c":1}}}', 'duplicate-json-key'],
+    ['duplicate key spelled with an escape', '{"a":1,"\\u0061":2}', 'duplicate-json-key'],
+    ['__proto__', '{"__proto__":{"admin":true}}', 'forbidden-json-key'],
+    ['nested constructor', '{"a":[{"constructor":{"prototype":{}}}]}', 'forbidden-json-key'],
+    ['escaped __proto__', '{"\\u005f_proto__":1}', 'forbidden-json-key'],
+  ])('refuses %s', (_name, text, code) => {
+    expect(codeOf(text)).toBe(code);
+  });
+
+  it('refuses bytes that are not UTF-8', () => {
+    expect(codeOf(Uint8Array.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]))).toBe('malformed-json');
+  });
+
+  it('refuses nesting beyond the limit without recursing', () => {
+    const deep = '['.repeat(MAX_JSON_DEPTH + 1) + ']'.repeat(MAX_JSON_DEPTH + 1);
+    expect(codeOf(deep)).toBe('json-too-deep');
+    const ok = '['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH);
+    expect(codeOf(ok)).toBeUndefined();
+  });
+
+  it('points at the repeated member', () => {
+    expect(pointersOf('{"a":{"list":[0,{"k":1,"k":2}]}}')).toEqual(['/a/list/1/k']);
+    expect(pointersOf('{"a/b":{"~":1,"~":2}}')).toEqual(['/a~1b/~0']);
+  });
+});

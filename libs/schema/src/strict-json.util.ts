@@ -1,0 +1,136 @@
+import { LienthongError } from '@lienthong/contracts';
+
+/** Nesting deeper than this is refused before any validator recurses into it. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Property names refused anywhere in a payload: they are prototype-pollution vectors. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Parses a request body as one JSON value, stricter than JSON.parse: the bytes must be UTF-8
+ * (RFC 8259 section 8.1), no object may repeat a member name (section 4 leaves that undefined,
+ * and parsers disagree on which one wins), prototype-pollution keys are refused, and nesting is
+ * bounded. Throws LienthongError with a stable code.
+ */
+export function parseStrictJson(body: Uint8Array): unknown {
+  if (body.length === 0) throw new LienthongError('empty-body');
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch (cause) {
+    throw new LienthongError('malformed-json', {
+      detail: 'The body is not valid UTF-8.',
+      detailVi: 'Nội dung không phải UTF-8 hợp lệ.',
+      cause,
+    });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new LienthongError('malformed-json', {
+      detail: cause instanceof SyntaxError ? cause.message : undefined,
+      cause,
+    });
+  }
+  scanMemberNames(text);
+  return value;
+}
+
+interface Frame {
+  readonly isObject: boolean;
+  readonly names: Set<string>;
+  expectName: boolean;
+  readonly pointer: string;
+  index: number;
+  lastName: string;
+}
+
+/**
+ * One linear pass over text that JSON.parse already accepted: tracks objects and arrays, and
+ * checks member names for duplicates and forbidden names. Iterative, so hostile nesting cannot
+ * exhaust the stack.
+ */
+function scanMemberNames(text: string): void {
+  const stack: Frame[] = [];
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      const start = i + 1;
+      let escaped = false;
+      i++;
+      for (; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c /* \ */) {
+          escaped = true;
+          i++;
+        } else if (d === 0x22) break;
+      }
+      const top = stack[stack.length - 1];
+      if (top?.isObject && top.expectName) {
+        const raw = text.slice(start, i);
+        const name = escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
+        const pointer = `${top.pointer}/${escapePointer(name)}`;
+        if (FORBIDDEN_KEYS.has(name)) {
+          throw new LienthongError('forbidden-json-key', {
+            detail: `Property name "${name}" is not allowed.`,
+            detailVi: `Không được dùng tên thuộc tính "${name}".`,
+            errors: [{ pointer, message: 'forbidden property name', messageVi: 'tên thuộc tính bị cấm' }],
+          });
+        }
+        if (top.names.has(name)) {
+          throw new LienthongError('duplicate-json-key', {
+            detail: `Property "${name}" appears more than once in the same object.`,
+            detailVi: `Thuộc tính "${name}" xuất hiện nhiều lần trong cùng một đối tượng.`,
+            errors: [
+              { pointer, message: 'duplicate property name', messageVi: 'tên thuộc tính bị lặp' },
+            ],
+          });
+        }
+        top.names.add(name);
+        top.lastName = name;
+      }
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      if (stack.length >= MAX_JSON_DEPTH) {
+        throw new LienthongError('json-too-deep', {
+          detail: `Nesting deeper than ${MAX_JSON_DEPTH} levels is not accepted.`,
+          detailVi: `Không chấp nhận cấu trúc lồng sâu hơn ${MAX_JSON_DEPTH} cấp.`,
+        });
+      }
+      stack.push({
+        isObject: c === 0x7b,
+        names: new Set(),
+        expectName: c === 0x7b,
+        pointer: childPointer(stack[stack.length - 1]),
+        index: 0,
+        lastName: '',
+      });
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      stack.pop();
+    } else if (c === 0x3a /* : */) {
+      const top = stack[stack.length - 1];
+      if (top) top.expectName = false;
+    } else if (c === 0x2c /* , */) {
+      const top = stack[stack.length - 1];
+      if (top) {
+        if (top.isObject) top.expectName = true;
+        else top.index++;
+      }
+    }
+  }
+}
+
+function childPointer(parent: Frame | undefined): string {
+  if (!parent) return '';
+  return parent.isObject
+    ? `${parent.pointer}/${escapePointer(parent.lastName)}`
+    : `${parent.pointer}/${parent.index}`;
+}
+
+/** RFC 6901 section 3: `~` becomes `~0`, `/` becomes `~1`. */
+export function escapePointer(token: string): string {
+  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+}

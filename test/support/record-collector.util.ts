@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import type { Consumer, IHeaders, Kafka } from 'kafkajs';
+
+export interface CollectedRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
+/**
+ * An independent consumer (its own group, from the beginning) that collects every record of
+ * the given topics, indexed by `ce_id`. Tests poll it with a deadline.
+ */
+export class RecordCollector {
+  readonly byId = new Map<string, CollectedRecord>();
+  readonly all: CollectedRecord[] = [];
+  private readonly consumer: Consumer;
+
+  constructor(kafka: Kafka) {
+    this.consumer = kafka.consumer({ groupId: `test-collector-${randomUUID()}`, retry: { retries: 10 } });
+  }
+
+  async start(topics: string[]): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics, fromBeginning: true });
+    await this.consumer.run({
+      eachMessage: ({ topic, partition, message }) => {
+        const record: CollectedRecord = {
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key,
+          value: message.value,
+          headers: stringHeaders(message.headers ?? {}),
+        };
+        this.all.push(record);
+        const id = record.headers['ce_id'];
+        if (id) this.byId.set(id, record);
+        return Promise.resolve();
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+}
+
+function stringHeaders(headers: IHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name] = Array.isArray(value) ? value.map(String).join(',') : String(value);
+  }
+  return out;
+}
+
+/** Sum of the high watermarks of a topic: how many records it has ever received. */
+export async function topicEndOffsets(kafka: Kafka, topic: string): Promise<bigint> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, p) => sum + BigInt(p.high), 0n);
+  } finally {
+    await admin.disconnect();
+  }
+}
