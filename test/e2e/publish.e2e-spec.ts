@@ -90,10 +90,12 @@ describe('POST /v1/messages/{type} against a real broker', () => {
         expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
         const problem = (await response.json()) as { code: string; errors: { pointer: string }[] };
         expect(problem.code).toBe('validation-failed');
-        expect({ name: c.name, pointers: [...new Set(problem.errors.map((e) => e.pointer))].sort() }).toEqual({
-          name: c.name,
-          pointers: [...c.expectedPointers].sort(),
-        });
+        expect({ name: c.name, pointers: [...new Set(problem.errors.map((e) => e.pointer))].sort() }).toEqual(
+          {
+            name: c.name,
+            pointers: [...c.expectedPointers].sort(),
+          },
+        );
       }
       expect(await topicEndOffsets(kafka, `lienthong.records.${type}`)).toBe(before);
     });
@@ -102,21 +104,89 @@ describe('POST /v1/messages/{type} against a real broker', () => {
   describe('refusals before validation', () => {
     const type = fixtures[0]!.type;
     const valid = JSON.stringify(fixtures[0]!.ok[0]);
-    const cases: { name: string; path?: string; body: string | Buffer; headers?: Record<string, string>; status: number; code: string }[] = [
-      { name: 'unknown type', path: '/v1/messages/no.such-type', body: valid, status: 404, code: 'unknown-type' },
-      { name: 'type with illegal characters', path: '/v1/messages/..%2F..', body: valid, status: 404, code: 'unknown-type' },
+    const cases: {
+      name: string;
+      path?: string;
+      body: string | Buffer;
+      headers?: Record<string, string>;
+      status: number;
+      code: string;
+    }[] = [
+      {
+        name: 'unknown type',
+        path: '/v1/messages/no.such-type',
+        body: valid,
+        status: 404,
+        code: 'unknown-type',
+      },
+      {
+        name: 'type with illegal characters',
+        path: '/v1/messages/..%2F..',
+        body: valid,
+        status: 404,
+        code: 'unknown-type',
+      },
       { name: 'malformed JSON', body: '{"citizenId": ', status: 400, code: 'malformed-json' },
-      { name: 'not UTF-8', body: Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d]), status: 400, code: 'malformed-json' },
-      { name: '__proto__ key', body: valid.replace(/^\{/, '{"__proto__":{"isAdmin":true},'), status: 400, code: 'forbidden-json-key' },
-      { name: 'constructor key', body: valid.replace(/^\{/, '{"constructor":{"prototype":{}},'), status: 400, code: 'forbidden-json-key' },
-      { name: 'duplicate key', body: valid.replace(/\}$/, `,${valid.slice(1, valid.indexOf(','))}}`), status: 400, code: 'duplicate-json-key' },
+      {
+        name: 'not UTF-8',
+        body: Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d]),
+        status: 400,
+        code: 'malformed-json',
+      },
+      {
+        name: '__proto__ key',
+        body: valid.replace(/^\{/, '{"__proto__":{"isAdmin":true},'),
+        status: 400,
+        code: 'forbidden-json-key',
+      },
+      {
+        name: 'constructor key',
+        body: valid.replace(/^\{/, '{"constructor":{"prototype":{}},'),
+        status: 400,
+        code: 'forbidden-json-key',
+      },
+      {
+        name: 'duplicate key',
+        body: valid.replace(/\}$/, `,${valid.slice(1, valid.indexOf(','))}}`),
+        status: 400,
+        code: 'duplicate-json-key',
+      },
       { name: 'too deep', body: '['.repeat(100) + ']'.repeat(100), status: 400, code: 'json-too-deep' },
       { name: 'empty body', body: '', status: 400, code: 'empty-body' },
-      { name: 'text/plain', body: valid, headers: { 'content-type': 'text/plain' }, status: 415, code: 'unsupported-media-type' },
-      { name: 'form encoded', body: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415, code: 'unsupported-media-type' },
-      { name: 'latin1 charset', body: valid, headers: { 'content-type': 'application/json; charset=iso-8859-1' }, status: 415, code: 'unsupported-media-type' },
-      { name: 'over the size limit', body: `{"pad":"${'x'.repeat(1_100_000)}"}`, status: 413, code: 'payload-too-large' },
-      { name: 'bad traceparent', body: valid, headers: { traceparent: 'not-a-trace' }, status: 400, code: 'invalid-header' },
+      {
+        name: 'text/plain',
+        body: valid,
+        headers: { 'content-type': 'text/plain' },
+        status: 415,
+        code: 'unsupported-media-type',
+      },
+      {
+        name: 'form encoded',
+        body: 'a=1',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        status: 415,
+        code: 'unsupported-media-type',
+      },
+      {
+        name: 'latin1 charset',
+        body: valid,
+        headers: { 'content-type': 'application/json; charset=iso-8859-1' },
+        status: 415,
+        code: 'unsupported-media-type',
+      },
+      {
+        name: 'over the size limit',
+        body: `{"pad":"${'x'.repeat(1_100_000)}"}`,
+        status: 413,
+        code: 'payload-too-large',
+      },
+      {
+        name: 'bad traceparent',
+        body: valid,
+        headers: { traceparent: 'not-a-trace' },
+        status: 400,
+        code: 'invalid-header',
+      },
     ];
 
     it.each(cases)('$name -> $status $code, nothing written', async (c) => {
@@ -126,13 +196,19 @@ describe('POST /v1/messages/{type} against a real broker', () => {
       expect(response.status).toBe(c.status);
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       const problem = (await response.json()) as Record<string, unknown>;
-      expect(problem).toMatchObject({ status: c.status, code: c.code, type: `urn:lienthong:problem:${c.code}` });
+      expect(problem).toMatchObject({
+        status: c.status,
+        code: c.code,
+        type: `urn:lienthong:problem:${c.code}`,
+      });
       expect(typeof problem['title']).toBe('string');
       expect(await topicEndOffsets(kafka, topic)).toBe(before);
     });
 
     it('answers in Vietnamese when asked', async () => {
-      const response = await post('/v1/messages/no.such-type', valid, { 'accept-language': 'vi-VN,vi;q=0.9' });
+      const response = await post('/v1/messages/no.such-type', valid, {
+        'accept-language': 'vi-VN,vi;q=0.9',
+      });
       expect(response.headers.get('content-language')).toBe('vi');
       const problem = (await response.json()) as { title: string; detail: string };
       expect(problem.title).toBe('Loại thông điệp không tồn tại');

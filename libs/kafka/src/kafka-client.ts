@@ -8,6 +8,8 @@ export interface KafkaClientOptions {
   log?: (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: Record<string, unknown>) => void;
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** Client-wide retries (connections, metadata); bounded so callers can answer 503 promptly. */
+  retries?: number;
 }
 
 const LEVEL_NAMES = {
@@ -37,6 +39,7 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
     requestTimeout: options.requestTimeoutMs ?? 10_000,
     logLevel: logLevel.WARN,
+    retry: { retries: options.retries ?? 5, initialRetryTime: 100, maxRetryTime: 2_000 },
     logCreator,
   };
   return new Kafka(config);

@@ -53,7 +53,13 @@ export class CompiledSchema {
     throw new LienthongError('record-key-missing', {
       detail: `No string value at ${this.metadata.keyPointer}.`,
       detailVi: `Không có giá trị chuỗi tại ${this.metadata.keyPointer}.`,
-      errors: [{ pointer: this.metadata.keyPointer, message: 'record key is missing', messageVi: 'thiếu khoá bản ghi' }],
+      errors: [
+        {
+          pointer: this.metadata.keyPointer,
+          message: 'record key is missing',
+          messageVi: 'thiếu khoá bản ghi',
+        },
+      ],
     });
   }
 }
@@ -126,7 +132,11 @@ export function readSchemaMetadata(document: Record<string, unknown>, origin: st
 }
 
 /** Compiles one schema document, checking its metadata and that every example validates. */
-export function compileSchema(ajv: Ajv2020, document: Record<string, unknown>, origin: string): CompiledSchema {
+export function compileSchema(
+  ajv: Ajv2020,
+  document: Record<string, unknown>,
+  origin: string,
+): CompiledSchema {
   const metadata = readSchemaMetadata(document, origin);
   let validator: ValidateFunction;
   try {

@@ -49,7 +49,9 @@ describe('parseStrictJson', () => {
   });
 
   it('refuses bytes that are not UTF-8', () => {
-    expect(codeOf(Uint8Array.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]))).toBe('malformed-json');
+    expect(codeOf(Uint8Array.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]))).toBe(
+      'malformed-json',
+    );
   });
 
   it('refuses nesting beyond the limit without recursing', () => {

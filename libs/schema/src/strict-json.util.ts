@@ -85,9 +85,7 @@ function scanMemberNames(text: string): void {
           throw new LienthongError('duplicate-json-key', {
             detail: `Property "${name}" appears more than once in the same object.`,
             detailVi: `Thuộc tính "${name}" xuất hiện nhiều lần trong cùng một đối tượng.`,
-            errors: [
-              { pointer, message: 'duplicate property name', messageVi: 'tên thuộc tính bị lặp' },
-            ],
+            errors: [{ pointer, message: 'duplicate property name', messageVi: 'tên thuộc tính bị lặp' }],
           });
         }
         top.names.add(name);

@@ -11,6 +11,8 @@ export function toProblemPointers(errors: readonly ErrorObject[]): ProblemPointe
   const seen = new Set<string>();
   const out: ProblemPointer[] = [];
   for (const error of errors) {
+    // `if` only says "the then-branch failed"; the then-branch's own errors say what to fix.
+    if (error.keyword === 'if') continue;
     const p = describe(error);
     const dedupe = `${p.pointer}\u0000${p.keyword ?? ''}`;
     if (seen.has(dedupe)) continue;
@@ -58,7 +60,12 @@ function describe(e: ErrorObject): ProblemPointer {
         messageVi: 'phải là một trong các giá trị cho phép',
       };
     case 'const':
-      return { pointer: base, keyword, message: 'must equal the fixed value', messageVi: 'phải bằng giá trị cố định' };
+      return {
+        pointer: base,
+        keyword,
+        message: 'must equal the fixed value',
+        messageVi: 'phải bằng giá trị cố định',
+      };
     case 'pattern':
       return {
         pointer: base,
@@ -91,7 +98,12 @@ function describe(e: ErrorObject): ProblemPointer {
         messageVi: `vi phạm giới hạn ${keyword} ${String(params['limit'] ?? params['multipleOf'])}`,
       };
     case 'uniqueItems':
-      return { pointer: base, keyword, message: 'items must be unique', messageVi: 'các phần tử không được trùng nhau' };
+      return {
+        pointer: base,
+        keyword,
+        message: 'items must be unique',
+        messageVi: 'các phần tử không được trùng nhau',
+      };
     default:
       return {
         pointer: base,

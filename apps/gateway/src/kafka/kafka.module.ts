@@ -64,13 +64,20 @@ export class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
       provide: KAFKA_CLIENT,
       inject: [GATEWAY_CONFIG],
       useFactory: (config: GatewayConfig): Kafka =>
-        createKafkaClient({ brokers: config.kafkaBrokers, clientId: config.kafkaClientId }),
+        createKafkaClient({
+          brokers: config.kafkaBrokers,
+          clientId: config.kafkaClientId,
+          retries: config.produceRetries,
+        }),
     },
     {
       provide: RecordProducer,
       inject: [KAFKA_CLIENT, GATEWAY_CONFIG],
       useFactory: (kafka: Kafka, config: GatewayConfig): RecordProducer =>
-        new RecordProducer(kafka, { ackTimeoutMs: config.produceAckTimeoutMs, retries: config.produceRetries }),
+        new RecordProducer(kafka, {
+          ackTimeoutMs: config.produceAckTimeoutMs,
+          retries: config.produceRetries,
+        }),
     },
     KafkaLifecycle,
   ],

@@ -74,6 +74,41 @@ export const PROBLEM_CATALOGUE = {
     en: 'Method not allowed on this resource',
     vi: 'Phương thức không được phép với tài nguyên này',
   },
+  'invalid-client': {
+    status: 401,
+    en: 'Client authentication failed',
+    vi: 'Xác thực cơ quan gọi thất bại',
+  },
+  'unauthorized-client': {
+    status: 403,
+    en: 'The agency may not obtain access tokens',
+    vi: 'Cơ quan không được phép nhận mã truy cập',
+  },
+  'replay-cache-full': {
+    status: 503,
+    en: 'Too many client assertions at once; retry shortly',
+    vi: 'Có quá nhiều yêu cầu xác thực cùng lúc; vui lòng thử lại sau giây lát',
+  },
+  'invalid-token': {
+    status: 401,
+    en: 'The access token is missing, invalid or expired',
+    vi: 'Mã truy cập bị thiếu, không hợp lệ hoặc đã hết hạn',
+  },
+  'invalid-publisher-signature': {
+    status: 400,
+    en: 'The publisher signature is missing or does not verify',
+    vi: 'Chữ ký của bên công bố bị thiếu hoặc không hợp lệ',
+  },
+  'invalid-agency-key': {
+    status: 422,
+    en: 'The agency key set is not acceptable',
+    vi: 'Bộ khoá của cơ quan không được chấp nhận',
+  },
+  'invalid-receipt': {
+    status: 422,
+    en: 'The receipt does not verify',
+    vi: 'Biên nhận không hợp lệ',
+  },
   'bad-request': {
     status: 400,
     en: 'Bad request',

@@ -35,7 +35,9 @@ describe('toProblemDetails', () => {
       correlationId: 'c-1',
       errors: [{ pointer: '/citizenId', keyword: 'pattern', message: 'sai' }],
     });
-    expect(toProblemDetails(error, 'en').errors).toEqual([{ pointer: '/citizenId', keyword: 'pattern', message: 'bad' }]);
+    expect(toProblemDetails(error, 'en').errors).toEqual([
+      { pointer: '/citizenId', keyword: 'pattern', message: 'bad' },
+    ]);
   });
 
   it('caps the failing pointers and says so', () => {

@@ -71,9 +71,11 @@ export function problemStatus(code: ProblemCode): number {
   return PROBLEM_CATALOGUE[code].status;
 }
 
-
 function renderPointer(e: ProblemPointer, lang: Language): RenderedPointer {
-  const rendered: RenderedPointer = { pointer: e.pointer, message: lang === 'vi' ? (e.messageVi ?? e.message) : e.message };
+  const rendered: RenderedPointer = {
+    pointer: e.pointer,
+    message: lang === 'vi' ? (e.messageVi ?? e.message) : e.message,
+  };
   if (e.keyword) rendered.keyword = e.keyword;
   return rendered;
 }
