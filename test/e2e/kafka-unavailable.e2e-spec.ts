@@ -54,7 +54,7 @@ describe('when Kafka goes away', () => {
 
     const ready = await fetch(`${gateway.url}/health/ready`);
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toEqual({ status: 'down', checks: { kafka: 'down' } });
+    expect(await ready.json()).toMatchObject({ status: 'down', checks: { kafka: 'down' } });
     expect((await fetch(`${gateway.url}/health/live`)).status).toBe(200);
   }, 120_000);
 });

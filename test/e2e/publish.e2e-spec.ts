@@ -181,6 +181,20 @@ describe('POST /v1/messages/{type} against a real broker', () => {
         code: 'payload-too-large',
       },
       {
+        name: 'unknown schema version',
+        body: valid,
+        headers: { 'lienthong-schema-version': '99' },
+        status: 404,
+        code: 'unknown-schema-version',
+      },
+      {
+        name: 'malformed schema version',
+        body: valid,
+        headers: { 'lienthong-schema-version': '1; drop' },
+        status: 400,
+        code: 'invalid-header',
+      },
+      {
         name: 'bad traceparent',
         body: valid,
         headers: { traceparent: 'not-a-trace' },
@@ -241,7 +255,7 @@ describe('POST /v1/messages/{type} against a real broker', () => {
       expect((await fetch(`${gateway.url}/health/live`)).status).toBe(200);
       const ready = await fetch(`${gateway.url}/health/ready`);
       expect(ready.status).toBe(200);
-      expect(await ready.json()).toEqual({ status: 'up', checks: { kafka: 'up' } });
+      expect(await ready.json()).toEqual({ status: 'up', checks: { kafka: 'up', registry: 'up' } });
     });
   });
 });

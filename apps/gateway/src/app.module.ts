@@ -1,7 +1,8 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { CatalogueModule } from './catalogue/catalogue.module.js';
+import { AsyncApiModule } from './asyncapi/asyncapi.module.js';
+import { CcompatModule } from './ccompat/ccompat.module.js';
 import { AccessGuard } from './common/access.guard.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import type { GatewayConfig } from './config/gateway-config.js';
@@ -9,6 +10,8 @@ import { GATEWAY_CONFIG } from './config/gateway-config.js';
 import { HealthModule } from './health/health.module.js';
 import { KafkaModule } from './kafka/kafka.module.js';
 import { MessagesModule } from './messages/messages.module.js';
+import { RegistryModule } from './registry/registry.module.js';
+import { SchemasModule } from './schemas/schemas.module.js';
 
 @Module({})
 export class AppModule {
@@ -16,7 +19,15 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [CatalogueModule, KafkaModule, MessagesModule, HealthModule],
+      imports: [
+        KafkaModule,
+        RegistryModule,
+        MessagesModule,
+        SchemasModule,
+        CcompatModule,
+        AsyncApiModule,
+        HealthModule,
+      ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -12,7 +12,10 @@ export const LOCAL_NODE_ID = 1;
 
 /** Escapes a value for a java.util.Properties file. */
 export function escapePropertyValue(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/^\s/, (c) => `\\${c}`);
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/\n/g, '\\n')
+    .replace(/^\s/, (c) => `\\${c}`);
 }
 
 /** server.properties for a combined broker+controller node with single-replica internal topics. */

@@ -1,20 +1,31 @@
+export interface DockerProbeResult {
+  available: boolean;
+  /** Why not, when not available. */
+  reason?: string;
+}
+
 /**
- * True when testcontainers finds a container runtime that answers (DOCKER_HOST,
- * ~/.testcontainers.properties, the Docker socket, rootless sockets...). Bounded by `timeoutMs`, so a
- * machine with only the docker CLI and no engine decides in milliseconds.
+ * Asks testcontainers for a container runtime that answers (DOCKER_HOST,
+ * ~/.testcontainers.properties, the Docker socket, rootless sockets...). Bounded by `timeoutMs`,
+ * so a machine with only the docker CLI and no engine decides at once.
  */
-export async function isDockerEngineAvailable(timeoutMs = 5_000): Promise<boolean> {
+export async function probeDockerEngine(timeoutMs = 5_000): Promise<DockerProbeResult> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
+  const timeout = new Promise<DockerProbeResult>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ available: false, reason: `no answer within ${timeoutMs} ms` }),
+      timeoutMs,
+    );
   });
-  const probe = (async (): Promise<boolean> => {
+  const probe = (async (): Promise<DockerProbeResult> => {
     try {
       const { getContainerRuntimeClient } = await import('testcontainers');
       const client = await getContainerRuntimeClient();
-      return Boolean(client.info.engine.serverVersion);
-    } catch {
-      return false;
+      return client.info.containerRuntime.serverVersion
+        ? { available: true }
+        : { available: false, reason: 'the container runtime reports no server version' };
+    } catch (error) {
+      return { available: false, reason: error instanceof Error ? error.message : String(error) };
     }
   })();
   try {

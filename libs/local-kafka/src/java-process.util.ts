@@ -13,10 +13,12 @@ export function resolveJavaBin(env: NodeJS.ProcessEnv = process.env): string {
  * Shell wrapper that runs `"$@"` (the java command) so that java never outlives Node:
  * - java runs in the background with stdin from /dev/null and output appended to $1/java.out;
  * - its pid is printed on stdout (the first and only line);
- * - a watchdog reads the stdin pipe from Node: when it closes (stop(), a normal exit, a crash or
- *   SIGKILL of Node) it sends SIGTERM to java and SIGKILL 20 s later if java is still there;
- * - when java has exited, the data directory $1 is removed if Node marked it with .remove-on-exit
- *   (set once the broker was up, so a failed start keeps its logs for reading).
+ * - a watchdog reads the stdin pipe from Node: when it closes (Node exits, crashes or is killed,
+ *   even by SIGKILL) it marks the data directory for removal, sends SIGTERM to java and SIGKILL
+ *   20 s later if java is still there;
+ * - when java has exited, the data directory $1 is removed if it is marked with .remove-on-exit
+ *   (by the watchdog, or by Node once the broker was up). A failed start, which Node ends by
+ *   signalling java directly, keeps its logs for reading.
  * fd 3 carries the pipe into the watchdog: a background list in a non-interactive shell gets
  * /dev/null as its stdin.
  */
@@ -28,6 +30,7 @@ echo "$jpid"
 exec 3<&0
 (
   while read -r _; do :; done <&3
+  : >"$data/.remove-on-exit" 2>/dev/null
   kill -TERM "$jpid" 2>/dev/null || exit 0
   i=0
   while kill -0 "$jpid" 2>/dev/null && [ "$i" -lt 200 ]; do sleep 0.1; i=$((i + 1)); done

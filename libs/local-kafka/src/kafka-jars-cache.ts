@@ -86,6 +86,7 @@ export async function ensureKafkaJars(
   cacheRoot: string,
   kafkaVersion: string,
   log: (message: string) => void = () => undefined,
+  mavenCommand = process.platform === 'win32' ? 'mvn.cmd' : 'mvn',
 ): Promise<string> {
   const libsDir = kafkaLibsDir(cacheRoot, kafkaVersion);
   if (isCacheComplete(libsDir)) return libsDir;
@@ -100,7 +101,8 @@ export async function ensureKafkaJars(
     const outDir = join(partial, 'libs');
     await writeFile(pomFile, buildPom(kafkaVersion));
     log(`fetching Apache Kafka ${kafkaVersion} jars with Maven into ${libsDir} (first run only)`);
-    await runMaven([
+    const started = Date.now();
+    await runMaven(mavenCommand, [
       '-B',
       '-q',
       '-f',
@@ -117,6 +119,7 @@ export async function ensureKafkaJars(
       throw new Error('Maven did not fetch log4j-slf4j-impl');
     }
     await writeFile(join(outDir, CACHE_COMPLETE_MARKER), `${jars.join('\n')}\n`);
+    log(`fetched ${jars.length} jars in ${Date.now() - started} ms`);
     await writeFile(join(versionDir, 'pom.xml'), buildPom(kafkaVersion));
     try {
       await rename(outDir, libsDir);
@@ -153,11 +156,10 @@ function isAlive(pid: number): boolean {
 }
 
 function isFsError(error: unknown, code: string): boolean {
-  return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
+  return typeof error === 'object' && error !== null && (error as NodeJS.ErrnoException).code === code;
 }
 
-async function runMaven(args: string[]): Promise<void> {
-  const mvn = process.platform === 'win32' ? 'mvn.cmd' : 'mvn';
+async function runMaven(mvn: string, args: string[]): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const child = spawn(mvn, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -171,14 +173,15 @@ async function runMaven(args: string[]): Promise<void> {
       clearTimeout(timer);
       reject(
         isFsError(error, 'ENOENT')
-          ? new Error('Maven (mvn) is not on the PATH: it is needed once to fetch the Kafka jars')
+          ? new Error(`Maven (${mvn}) is not on the PATH: it is needed once to fetch the Kafka jars`)
           : error,
       );
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve();
-      else reject(new Error(`mvn ${args.join(' ')} failed (${signal ?? `exit ${code}`}):\n${output.trim()}`));
+      else
+        reject(new Error(`${mvn} ${args.join(' ')} failed (${signal ?? `exit ${code}`}):\n${output.trim()}`));
     });
   });
 }

@@ -9,10 +9,17 @@ import type { Readable, Writable } from 'node:stream';
 
 import { buildLog4j2Properties, buildServerProperties, randomClusterId } from './broker-config.util.js';
 import { findFreePorts } from './free-port.util.js';
-import { isProcessAlive, resolveJavaBin, runJava, signalProcess, waitForExit, WATCHDOG_LAUNCHER } from './java-process.util.js';
+import {
+  isProcessAlive,
+  resolveJavaBin,
+  runJava,
+  signalProcess,
+  waitForExit,
+  WATCHDOG_LAUNCHER,
+} from './java-process.util.js';
 import type { KafkaHandle } from './kafka-handle.types.js';
 import { ensureKafkaJars } from './kafka-jars-cache.js';
-import { waitForBroker } from './wait-for-broker.util.js';
+import { waitForBroker, warmUpCoordinators } from './wait-for-broker.util.js';
 
 export interface LocalJarsBrokerOptions {
   cacheRoot: string;
@@ -104,7 +111,9 @@ async function startOnce(options: StartOnceOptions): Promise<KafkaHandle> {
       FORMAT_TIMEOUT_MS,
     );
   } catch (error) {
-    throw new Error(`kafka storage format failed (data dir kept: ${dataDir}): ${(error as Error).message}`);
+    throw new Error(`kafka storage format failed (data dir kept: ${dataDir}): ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 
   const child: LauncherProcess = spawn(
@@ -141,16 +150,23 @@ async function startOnce(options: StartOnceOptions): Promise<KafkaHandle> {
           ? `the Kafka JVM exited (${child.signalCode ?? `exit ${child.exitCode}`})`
           : undefined,
     });
+    await warmUpCoordinators(brokers);
   } catch (error) {
     await broker.kill();
-    const diagnostics = tail(logFile, 40) || tail(javaOutFile, 40) || launcherOutput.trim();
+    const diagnostics = [
+      section('kafka.log', tail(logFile, 30)),
+      section('java.out', tail(javaOutFile, 15)),
+      section('launcher', launcherOutput.trim()),
+    ].join('');
     if (/Address already in use|BindException/.test(diagnostics)) {
-      throw new PortTakenError(`broker port ${brokerPort} or controller port ${controllerPort}`);
+      throw new PortTakenError(`broker port ${brokerPort} or controller port ${controllerPort}`, {
+        cause: error,
+      });
     }
     throw new Error(
       `Local Kafka ${options.kafkaVersion} did not start: ${(error as Error).message}\n` +
-        `  broker log: ${logFile}\n  JVM output: ${javaOutFile}\n` +
-        (diagnostics ? `--- last lines ---\n${diagnostics}` : ''),
+        `  broker log: ${logFile}\n  JVM output: ${javaOutFile}${diagnostics}`,
+      { cause: error },
     );
   }
   // From now on the data dir goes away with the broker, whoever stops it.
@@ -162,8 +178,10 @@ async function startOnce(options: StartOnceOptions): Promise<KafkaHandle> {
     (stream as unknown as { unref?: () => void }).unref?.();
   }
   activeBrokers.add(broker);
-  installProcessHooks();
-  log(`local Kafka ${options.kafkaVersion} up at ${brokers.join(',')} in ${Date.now() - started} ms (log: ${logFile})`);
+  installExitHook();
+  log(
+    `local Kafka ${options.kafkaVersion} up at ${brokers.join(',')} in ${Date.now() - started} ms (log: ${logFile})`,
+  );
   return {
     brokers,
     mode: 'local-jars',
@@ -184,22 +202,25 @@ class LocalBroker {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       activeBrokers.delete(this);
-      uninstallProcessHooksIfIdle();
+      uninstallExitHookIfIdle();
       await this.kill();
       await rm(this.dataDir, { recursive: true, force: true });
     })();
     return this.stopping;
   }
 
-  /** Ends java and the launcher; leaves the data dir to the caller. */
+  /**
+   * Ends java and then the launcher. java is signalled directly (not through the stdin pipe, which
+   * would mark the data dir for removal), so the data dir of a failed start stays for reading.
+   */
   async kill(): Promise<void> {
-    this.child.stdin.end();
     signalProcess(this.javaPid, 'SIGTERM');
     if (!(await waitForExit(this.child, STOP_GRACE_MS))) {
       signalProcess(this.javaPid, 'SIGKILL');
       if (this.child.pid !== undefined) signalProcess(-this.child.pid, 'SIGKILL');
       await waitForExit(this.child, 5_000);
     }
+    this.child.stdin.end();
   }
 
   /** Synchronous last resort for process 'exit': the launcher removes the data dir after java. */
@@ -239,6 +260,10 @@ function readJavaPid(child: LauncherProcess): Promise<number> {
   });
 }
 
+function section(title: string, text: string): string {
+  return text ? `\n--- ${title} (last lines) ---\n${text}` : '';
+}
+
 function tail(file: string, lines: number): string {
   try {
     return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
@@ -247,41 +272,27 @@ function tail(file: string, lines: number): string {
   }
 }
 
-// Process hooks shared by every local broker of this process.
+// Process hook shared by every local broker of this process. There is deliberately no SIGINT or
+// SIGTERM handler: one would change what those signals do to the process (an application that
+// handles them may still need Kafka while it drains, and libraries such as signal-exit re-raise
+// the signal only when they are alone). A process ended by a signal, or by SIGKILL, closes the
+// launcher's stdin pipe, and the launcher then stops java and removes the data directory.
 const activeBrokers = new Set<LocalBroker>();
-const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
-let hooksInstalled = false;
+let exitHookInstalled = false;
 
+/** Normal exit with brokers still running (stop() never called): SIGTERM java right away. */
 function onProcessExit(): void {
   for (const broker of activeBrokers) broker.killNow();
 }
 
-/**
- * On SIGINT/SIGTERM: when nobody else listens, stop the brokers and die of the same signal
- * (the default behaviour). When the application has its own handler, it owns the shutdown (it may
- * still need Kafka to drain); the 'exit' hook and the launcher's watchdog stop java afterwards.
- */
-function onSignal(signal: NodeJS.Signals): void {
-  if (process.listenerCount(signal) > 1) return;
-  const stops = [...activeBrokers].map((broker) => broker.stop());
-  uninstallProcessHooks();
-  void Promise.allSettled(stops).then(() => process.kill(process.pid, signal));
-}
-
-function installProcessHooks(): void {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
   process.on('exit', onProcessExit);
-  for (const signal of SIGNALS) process.on(signal, onSignal);
 }
 
-function uninstallProcessHooks(): void {
-  if (!hooksInstalled) return;
-  hooksInstalled = false;
+function uninstallExitHookIfIdle(): void {
+  if (!exitHookInstalled || activeBrokers.size > 0) return;
+  exitHookInstalled = false;
   process.off('exit', onProcessExit);
-  for (const signal of SIGNALS) process.off(signal, onSignal);
-}
-
-function uninstallProcessHooksIfIdle(): void {
-  if (activeBrokers.size === 0) uninstallProcessHooks();
 }

@@ -20,7 +20,9 @@ export async function waitForBroker(brokers: string[], options: WaitForBrokerOpt
     if (failure) throw new Error(failure);
     const remaining = deadline - Date.now();
     if (remaining <= 0) {
-      throw new Error(`Kafka at ${brokers.join(',')} did not answer within ${options.timeoutMs} ms: ${lastError}`);
+      throw new Error(
+        `Kafka at ${brokers.join(',')} did not answer within ${options.timeoutMs} ms: ${lastError}`,
+      );
     }
     const kafka = new Kafka({
       clientId: 'lienthong-local-kafka-probe',
@@ -41,6 +43,32 @@ export async function waitForBroker(brokers: string[], options: WaitForBrokerOpt
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
-    await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, Math.max(0, deadline - Date.now()))));
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.min(intervalMs, Math.max(0, deadline - Date.now()))),
+    );
+  }
+}
+
+/**
+ * Makes a fresh broker create and load its coordinator topics (__consumer_offsets,
+ * __transaction_state) now rather than on the first consumer group join or idempotent producer,
+ * which would otherwise see "coordinator not available / loading" errors and retries.
+ */
+export async function warmUpCoordinators(brokers: string[]): Promise<void> {
+  const kafka = new Kafka({
+    clientId: 'lienthong-local-kafka-warmup',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 20, initialRetryTime: 100, maxRetryTime: 1_000 },
+  });
+  const admin = kafka.admin();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  try {
+    await admin.connect();
+    await admin.describeGroups(['lienthong-local-kafka-warmup']);
+    await producer.connect();
+  } finally {
+    await producer.disconnect().catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
   }
 }

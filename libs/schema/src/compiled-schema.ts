@@ -1,11 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ProblemPointer } from '@lienthong/contracts';
 import { LienthongError, isAgencyCode, isMessageType } from '@lienthong/contracts';
-import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import { isJsonPointer, resolvePointer } from './json-pointer.util.js';
-import { createSchemaCompiler } from './schema-compiler.js';
 import { toProblemPointers } from './validation-errors.js';
 
 /** The metadata a schema declares about its type, read from its `x-lienthong-*` keywords. */
@@ -64,35 +60,6 @@ export class CompiledSchema {
   }
 }
 
-/** The set of known message types and their schema versions. */
-export class SchemaCatalogue {
-  private readonly byType = new Map<string, CompiledSchema[]>();
-
-  add(schema: CompiledSchema): void {
-    const versions = this.byType.get(schema.type) ?? [];
-    if (versions.some((v) => v.version === schema.version)) {
-      throw new Error(`Schema ${schema.type} v${schema.version} is declared twice`);
-    }
-    versions.push(schema);
-    versions.sort((a, b) => a.version - b.version);
-    this.byType.set(schema.type, versions);
-  }
-
-  /** The latest version of `type`, or undefined for an unknown type. */
-  latest(type: string): CompiledSchema | undefined {
-    const versions = this.byType.get(type);
-    return versions?.[versions.length - 1];
-  }
-
-  types(): string[] {
-    return [...this.byType.keys()].sort();
-  }
-
-  all(): CompiledSchema[] {
-    return [...this.byType.values()].flat();
-  }
-}
-
 /** Reads and checks the `x-lienthong-*` metadata of a schema document. */
 export function readSchemaMetadata(document: Record<string, unknown>, origin: string): SchemaMetadata {
   const fail = (what: string): never => {
@@ -129,56 +96,4 @@ export function readSchemaMetadata(document: Record<string, unknown>, origin: st
     description: { vi: description!.vi as string, en: description!.en as string },
     signatureRequired: signatureRequired as boolean,
   };
-}
-
-/** Compiles one schema document, checking its metadata and that every example validates. */
-export function compileSchema(
-  ajv: Ajv2020,
-  document: Record<string, unknown>,
-  origin: string,
-): CompiledSchema {
-  const metadata = readSchemaMetadata(document, origin);
-  let validator: ValidateFunction;
-  try {
-    validator = ajv.compile(document);
-  } catch (error) {
-    throw new Error(`${origin}: schema does not compile: ${(error as Error).message}`, { cause: error });
-  }
-  const schema = new CompiledSchema(metadata, document, validator);
-  const examples = document['examples'];
-  if (examples !== undefined) {
-    if (!Array.isArray(examples)) throw new Error(`${origin}: examples must be an array`);
-    examples.forEach((example: unknown, i) => {
-      const errors = schema.validate(example);
-      if (errors.length > 0) {
-        throw new Error(`${origin}: examples[${i}] is invalid: ${JSON.stringify(errors)}`);
-      }
-      schema.recordKey(example);
-    });
-  }
-  return schema;
-}
-
-/**
- * Loads the file catalogue: `<dir>/<type>/v<N>.schema.json`. Fails fast, naming the file, when
- * a schema is malformed, since a gateway must not start with a catalogue it cannot enforce.
- */
-export function loadSchemaCatalogue(dir: string, ajv: Ajv2020 = createSchemaCompiler()): SchemaCatalogue {
-  const catalogue = new SchemaCatalogue();
-  for (const entry of readdirSync(dir).sort()) {
-    const typeDir = join(dir, entry);
-    if (!statSync(typeDir).isDirectory()) continue;
-    for (const file of readdirSync(typeDir).sort()) {
-      if (!/^v[0-9]+\.schema\.json$/.test(file)) continue;
-      const origin = join(typeDir, file);
-      const document = JSON.parse(readFileSync(origin, 'utf8')) as Record<string, unknown>;
-      const schema = compileSchema(ajv, document, origin);
-      if (schema.type !== entry) throw new Error(`${origin}: x-lienthong-type must equal its folder name`);
-      if (`v${schema.version}.schema.json` !== file) {
-        throw new Error(`${origin}: x-lienthong-version must match the file name`);
-      }
-      catalogue.add(schema);
-    }
-  }
-  return catalogue;
 }

@@ -1,12 +1,34 @@
 export { isJsonPointer, resolvePointer } from './json-pointer.util.js';
-export {
-  CompiledSchema,
-  SchemaCatalogue,
-  compileSchema,
-  loadSchemaCatalogue,
-  readSchemaMetadata,
-} from './schema-catalogue.js';
-export type { SchemaMetadata } from './schema-catalogue.js';
+export { CompiledSchema, readSchemaMetadata } from './compiled-schema.js';
+export type { SchemaMetadata } from './compiled-schema.js';
 export { LIENTHONG_KEYWORDS, VETTED_FORMATS, createSchemaCompiler } from './schema-compiler.js';
 export { MAX_JSON_DEPTH, escapePointer, parseStrictJson } from './strict-json.util.js';
 export { toProblemPointers } from './validation-errors.js';
+export {
+  COMPATIBILITY_LEVELS,
+  DEFAULT_COMPATIBILITY_LEVEL,
+  isCompatibilityLevel,
+} from './compatibility/compatibility-level.js';
+export type { CompatibilityLevel } from './compatibility/compatibility-level.js';
+export { assertCompatible, checkCompatibility } from './compatibility/compatibility-checker.js';
+export type {
+  CompatibilityReason,
+  CompatibilityResult,
+  PreviousSchemaVersion,
+} from './compatibility/compatibility-checker.js';
+export { COMPATIBILITY_RULES } from './compatibility/compatibility-rules.js';
+export type { CompatibilityRule } from './compatibility/compatibility-rules.js';
+export {
+  REGISTRY_SCHEMA_URI_PREFIX,
+  SCHEMA_SAFETY_DEFAULTS,
+  assertSchemaIsSafe,
+  compileUntrustedSchema,
+  parseRegistrySchemaUri,
+  registrySchemaUri,
+} from './safe-schema/schema-safety.js';
+export type {
+  CompiledUntrustedSchema,
+  SchemaReference,
+  SchemaSafetyOptions,
+  UntrustedSchemaOptions,
+} from './safe-schema/schema-safety.js';

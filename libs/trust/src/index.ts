@@ -51,6 +51,7 @@ export type {
 export { GatewayKeyring } from './gateway-keyring.js';
 export type { InMemoryJtiStoreOptions, JtiStore } from './jti-store.js';
 export { InMemoryJtiStore, JtiStoreFullError } from './jti-store.js';
+export { JTI_REDIS_KEY_PREFIX, RedisJtiStore, type RedisJtiStoreOptions } from './redis-jti-store.js';
 export type {
   PublisherSignatureOptions,
   SignDetachedOptions,

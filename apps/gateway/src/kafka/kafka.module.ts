@@ -2,9 +2,7 @@ import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Global, Inject, Injectable, Logger, Module } from '@nestjs/common';
 import { recordTopic } from '@lienthong/contracts';
 import { RecordProducer, createKafkaClient, ensureTopics, isKafkaReachable } from '@lienthong/kafka';
-import type { SchemaCatalogue } from '@lienthong/schema';
 import type { Kafka } from 'kafkajs';
-import { SCHEMA_CATALOGUE } from '../catalogue/catalogue.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { GATEWAY_CONFIG } from '../config/gateway-config.js';
 
@@ -14,37 +12,51 @@ export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
 const TOPIC_MAX_MESSAGE_BYTES = 2 * 1_048_576;
 
 /**
- * Owns the gateway's Kafka connections: creates the record topics of every known type at
- * startup, connects the producer, and flushes and closes it on shutdown.
+ * Owns the gateway's Kafka connections: connects the producer at startup, creates record
+ * topics as types appear, and flushes and closes the producer on shutdown.
  */
 @Injectable()
 export class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Kafka');
   private lastProbe: { at: number; ok: boolean } = { at: 0, ok: false };
+  private readonly knownTopics = new Set<string>();
+  private connection: Promise<void> | undefined;
 
   constructor(
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     private readonly producer: RecordProducer,
-    @Inject(SCHEMA_CATALOGUE) private readonly catalogue: SchemaCatalogue,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): Promise<void> {
+    return this.connected();
+  }
+
+  /** Resolves once the producer is connected (idempotent). */
+  connected(): Promise<void> {
+    this.connection ??= this.producer.connect();
+    return this.connection;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.disconnect();
+  }
+
+  /** Creates `lienthong.records.<type>` for types whose topic this replica has not seen yet. */
+  async ensureRecordTopics(types: string[]): Promise<void> {
+    const missing = types.map(recordTopic).filter((t) => !this.knownTopics.has(t));
+    if (missing.length === 0) return;
     const created = await ensureTopics(
       this.kafka,
-      this.catalogue.types().map((type) => ({
-        topic: recordTopic(type),
+      missing.map((topic) => ({
+        topic,
         numPartitions: this.config.recordTopicPartitions,
         replicationFactor: this.config.kafkaReplicationFactor,
         configEntries: { 'max.message.bytes': String(TOPIC_MAX_MESSAGE_BYTES) },
       })),
     );
+    for (const topic of missing) this.knownTopics.add(topic);
     if (created.length > 0) this.logger.log(`created topics ${created.join(', ')}`);
-    await this.producer.connect();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.producer.disconnect();
   }
 
   /** Whether Kafka answers metadata; cached for a second so probes cannot flood the cluster. */

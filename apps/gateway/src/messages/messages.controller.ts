@@ -15,10 +15,15 @@ export class MessagesController {
     @Param('type') type: string,
     @Body() body: Buffer | undefined,
     @Headers('traceparent') traceparent: string | undefined,
+    @Headers('lienthong-schema-version') schemaVersion: string | undefined,
     @Req() request: RequestWithPrincipal,
   ): Promise<PublishResult> {
     if (!request.principal) throw new Error('AccessGuard did not set a principal');
     if (!Buffer.isBuffer(body)) throw new LienthongError('empty-body');
-    return this.messages.publish(type, body, { agencyId: request.principal.agencyId, traceparent });
+    return this.messages.publish(type, body, {
+      agencyId: request.principal.agencyId,
+      traceparent,
+      schemaVersion,
+    });
   }
 }

@@ -3,6 +3,8 @@ export interface PublishResult {
   id: string;
   type: string;
   schemaVersion: number;
+  /** Present (true) when the version used is deprecated: still accepted, but plan to move on. */
+  schemaDeprecated?: true;
   topic: string;
   partition: number;
   offset: string;
@@ -12,5 +14,7 @@ export interface PublishResult {
 /** What the controller hands the service besides the body. */
 export interface PublishContext {
   agencyId: string;
-  traceparent?: string;
+  traceparent?: string | undefined;
+  /** Raw `Lienthong-Schema-Version` header, when sent. */
+  schemaVersion?: string | undefined;
 }

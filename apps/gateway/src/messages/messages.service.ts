@@ -12,11 +12,11 @@ import {
 } from '@lienthong/contracts';
 import { RecordProducer } from '@lienthong/kafka';
 import type { RecordCoordinates } from '@lienthong/kafka';
-import type { SchemaCatalogue } from '@lienthong/schema';
+import type { SchemaVersion } from '@lienthong/registry';
+import { RegistryState, SchemaValidators } from '@lienthong/registry';
 import { parseStrictJson } from '@lienthong/schema';
 import type { IHeaders } from 'kafkajs';
 import { v7 as uuidv7 } from 'uuid';
-import { SCHEMA_CATALOGUE } from '../catalogue/catalogue.module.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { GATEWAY_CONFIG } from '../config/gateway-config.js';
 import type { PublishContext, PublishResult } from './messages.dto.js';
@@ -31,19 +31,15 @@ const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}
 @Injectable()
 export class MessagesService {
   constructor(
-    @Inject(SCHEMA_CATALOGUE) private readonly catalogue: SchemaCatalogue,
+    private readonly registry: RegistryState,
+    private readonly validators: SchemaValidators,
     private readonly producer: RecordProducer,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   async publish(type: string, body: Buffer, context: PublishContext): Promise<PublishResult> {
-    const schema = isMessageType(type) ? this.catalogue.latest(type) : undefined;
-    if (!schema) {
-      throw new LienthongError('unknown-type', {
-        detail: `No message type "${type}" is registered.`,
-        detailVi: `Chưa đăng ký loại thông điệp "${type}".`,
-      });
-    }
+    const version = this.schemaVersionFor(type, context.schemaVersion);
+    const schema = this.validators.get(version);
     const payload = parseStrictJson(body);
     const errors = schema.validate(payload);
     if (errors.length > 0) {
@@ -89,10 +85,51 @@ export class MessagesService {
       id,
       type,
       schemaVersion: schema.version,
+      ...(version.state === 'deprecated' ? { schemaDeprecated: true } : {}),
       topic,
       partition: coordinates.partition,
       offset: coordinates.offset,
       acceptedAt,
     };
+  }
+
+  /** The version named by `Lienthong-Schema-Version`, else the newest enabled one. */
+  private schemaVersionFor(type: string, requested: string | undefined): SchemaVersion {
+    const known = isMessageType(type) && this.registry.latest(type) !== undefined;
+    if (!known) {
+      throw new LienthongError('unknown-type', {
+        detail: `No message type "${type}" is registered.`,
+        detailVi: `Chưa đăng ký loại thông điệp "${type}".`,
+      });
+    }
+    let version: SchemaVersion | undefined;
+    if (requested === undefined) {
+      version = this.registry.latestEnabled(type);
+    } else {
+      if (!/^[1-9][0-9]{0,8}$/.test(requested)) {
+        throw new LienthongError('invalid-header', {
+          detail: 'Lienthong-Schema-Version must be a positive integer.',
+          detailVi: 'Lienthong-Schema-Version phải là số nguyên dương.',
+        });
+      }
+      version = this.registry.version(type, Number(requested));
+      if (!version) {
+        throw new LienthongError('unknown-schema-version', {
+          detail: `${type} has no version ${requested}.`,
+          detailVi: `${type} không có phiên bản ${requested}.`,
+        });
+      }
+    }
+    if (!version || version.state === 'disabled') {
+      throw new LienthongError('schema-version-disabled', {
+        detail: version
+          ? `${type} version ${version.version} is disabled.`
+          : `Every version of ${type} is disabled.`,
+        detailVi: version
+          ? `${type} phiên bản ${version.version} đã bị vô hiệu hoá.`
+          : `Mọi phiên bản của ${type} đã bị vô hiệu hoá.`,
+      });
+    }
+    return version;
   }
 }

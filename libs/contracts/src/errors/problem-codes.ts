@@ -64,6 +64,41 @@ export const PROBLEM_CATALOGUE = {
     en: 'The message log is temporarily unavailable; retry later',
     vi: 'Hệ thống lưu thông điệp tạm thời không sẵn sàng; vui lòng thử lại sau',
   },
+  'invalid-type-name': {
+    status: 400,
+    en: 'Invalid message type name',
+    vi: 'Tên loại thông điệp không hợp lệ',
+  },
+  'unknown-schema-version': {
+    status: 404,
+    en: 'Unknown schema version',
+    vi: 'Phiên bản lược đồ không tồn tại',
+  },
+  'schema-version-disabled': {
+    status: 422,
+    en: 'This schema version is disabled; publish with an enabled version',
+    vi: 'Phiên bản lược đồ này đã bị vô hiệu hoá; hãy dùng phiên bản đang hoạt động',
+  },
+  'invalid-schema-registration': {
+    status: 422,
+    en: 'The schema registration request is invalid',
+    vi: 'Yêu cầu đăng ký lược đồ không hợp lệ',
+  },
+  'invalid-registry-request': {
+    status: 422,
+    en: 'The registry request is invalid',
+    vi: 'Yêu cầu gửi tới sổ đăng ký không hợp lệ',
+  },
+  'schema-example-invalid': {
+    status: 422,
+    en: 'An example payload does not validate against the schema',
+    vi: 'Một ví dụ không hợp lệ theo lược đồ',
+  },
+  'registry-unavailable': {
+    status: 503,
+    en: 'The registry is temporarily unavailable; retry later',
+    vi: 'Sổ đăng ký tạm thời không sẵn sàng; vui lòng thử lại sau',
+  },
   'route-not-found': {
     status: 404,
     en: 'No such resource',
@@ -113,6 +148,51 @@ export const PROBLEM_CATALOGUE = {
     status: 400,
     en: 'Bad request',
     vi: 'Yêu cầu không hợp lệ',
+  },
+  'schema-invalid': {
+    status: 422,
+    en: 'The schema is not a valid JSON Schema',
+    vi: 'Lược đồ không phải JSON Schema hợp lệ',
+  },
+  'schema-unsafe-regex': {
+    status: 422,
+    en: 'The schema uses a regular expression that cannot run in linear time',
+    vi: 'Lược đồ dùng biểu thức chính quy không chạy được trong thời gian tuyến tính',
+  },
+  'schema-remote-ref': {
+    status: 422,
+    en: 'The schema references a remote or unregistered location',
+    vi: 'Lược đồ tham chiếu tới vị trí bên ngoài hoặc chưa được đăng ký',
+  },
+  'schema-data-ref': {
+    status: 422,
+    en: 'The schema uses $data references, which are not allowed',
+    vi: 'Lược đồ dùng tham chiếu $data, điều này không được phép',
+  },
+  'schema-too-large': {
+    status: 422,
+    en: 'The schema exceeds the size limit',
+    vi: 'Lược đồ vượt quá kích thước cho phép',
+  },
+  'schema-too-deep': {
+    status: 422,
+    en: 'The schema is nested too deeply',
+    vi: 'Lược đồ lồng nhau quá sâu',
+  },
+  'schema-format-not-allowed': {
+    status: 422,
+    en: 'The schema uses a format that is not on the vetted list',
+    vi: 'Lược đồ dùng định dạng (format) không nằm trong danh sách được phép',
+  },
+  'schema-draft-not-supported': {
+    status: 422,
+    en: 'Only JSON Schema 2020-12 and draft-07 are supported',
+    vi: 'Chỉ hỗ trợ JSON Schema 2020-12 và draft-07',
+  },
+  'schema-incompatible': {
+    status: 409,
+    en: 'The schema is not compatible with earlier versions under the compatibility level of its type',
+    vi: 'Lược đồ không tương thích với các phiên bản trước theo mức tương thích của loại thông điệp',
   },
   'internal-error': {
     status: 500,

@@ -1,0 +1,299 @@
+import {
+  AGENCY_CODE_PATTERN,
+  CE_HEADERS,
+  CLOUDEVENTS_SPEC_VERSION,
+  CONTENT_TYPE_HEADER,
+  RECORD_CONTENT_TYPE,
+  TRACEPARENT_HEADER,
+  dataSchemaUri,
+  recordTopic,
+} from '@lienthong/contracts';
+import type { SchemaVersion } from '@lienthong/registry';
+import { escapePointer, resolvePointer } from '@lienthong/schema';
+
+export const ASYNCAPI_VERSION = '3.0.0';
+/** AsyncAPI's media type for a JSON document (AsyncAPI 3.0, "Schema Object" / "Format"). */
+export const ASYNCAPI_MEDIA_TYPE = `application/vnd.aai.asyncapi+json;version=${ASYNCAPI_VERSION}`;
+/** Kafka bindings version used for channel, message and server bindings. */
+const KAFKA_BINDING_VERSION = '0.5.0';
+
+const DRAFT_07 = /^https?:\/\/json-schema\.org\/draft-07\/schema#?$/;
+const REGISTRY_REF = /^urn:lienthong:schema:([a-z0-9.-]+):([0-9]+)$/;
+/** Keywords whose values are data, not schemas: a `$ref` member inside them is not a reference. */
+const DATA_KEYWORDS = new Set(['const', 'enum', 'examples', 'default']);
+/** Keywords whose value maps names to subschemas: its members are names, not keywords. */
+const NAME_MAP_KEYWORDS = new Set([
+  'properties',
+  'patternProperties',
+  '$defs',
+  'definitions',
+  'dependentSchemas',
+  'dependencies',
+]);
+
+function isDataKeyword(key: string): boolean {
+  return DATA_KEYWORDS.has(key) || key.startsWith('x-lienthong-');
+}
+
+export interface AsyncApiInput {
+  /** The version each type is published with today (latest enabled), one per type. */
+  latest: readonly SchemaVersion[];
+  /** Looks up a registered version named by a `urn:lienthong:schema:<type>:<n>` reference. */
+  lookup: (type: string, version: number) => SchemaVersion | undefined;
+  brokers: readonly string[];
+  /** Registry log position the document describes (changes whenever the registry does). */
+  revision: string;
+}
+
+type Json = Record<string, unknown>;
+
+/** The AsyncAPI 3.0 `schemaFormat` for a JSON Schema document, from its `$schema`. */
+export function schemaFormatOf(schema: Readonly<Json>): string {
+  const declared = schema['$schema'];
+  return typeof declared === 'string' && DRAFT_07.test(declared)
+    ? 'application/schema+json;version=draft-07'
+    : 'application/schema+json;version=2020-12';
+}
+
+/** Component key of one registered version (AsyncAPI component keys: `[A-Za-z0-9._-]+`). */
+export function schemaComponentKey(type: string, version: number): string {
+  return `${type}.v${version}`;
+}
+
+/**
+ * Builds the AsyncAPI 3.0 document of the record topics: one channel per type
+ * (`lienthong.records.<type>`), its message with the CloudEvents headers and the latest
+ * enabled schema as payload, and a `send` operation (the gateway writes accepted records; a
+ * consumer reads the same document with the roles reversed). Deterministic: replicas at the
+ * same registry revision produce the same document.
+ */
+export function buildAsyncApiDocument(input: AsyncApiInput): Json {
+  const schemas: Json = {};
+  const included = new Set<string>();
+  const include = (version: SchemaVersion): void => {
+    const key = schemaComponentKey(version.type, version.version);
+    if (included.has(key)) return;
+    included.add(key);
+    const referenced: SchemaVersion[] = [];
+    const schema = rewriteReferences(version, input.lookup, referenced);
+    schemas[key] = { schemaFormat: schemaFormatOf(version.schema), schema };
+    referenced.forEach(include);
+  };
+
+  const channels: Json = {};
+  const operations: Json = {};
+  const messages: Json = {};
+  for (const version of [...input.latest].sort((a, b) => a.type.localeCompare(b.type))) {
+    include(version);
+    const type = version.type;
+    messages[type] = message(version);
+    channels[type] = {
+      address: recordTopic(type),
+      title: version.metadata.description.en,
+      description: `${version.metadata.description.en}\n\n${version.metadata.description.vi}`,
+      messages: { record: { $ref: `#/components/messages/${type}` } },
+      bindings: { kafka: { topic: recordTopic(type), bindingVersion: KAFKA_BINDING_VERSION } },
+    };
+    operations[`${type}.send`] = {
+      action: 'send',
+      channel: { $ref: `#/channels/${type}` },
+      summary: `Accepted ${type} records, written once validated against the registry.`,
+      messages: [{ $ref: `#/channels/${type}/messages/record` }],
+    };
+  }
+
+  return {
+    asyncapi: ASYNCAPI_VERSION,
+    info: {
+      title: 'Lienthong record topics',
+      version: input.revision,
+      description: [
+        'Records accepted by the Lienthong gateway (POST /v1/messages/{type}), one Kafka topic per',
+        'message type. Each Kafka record is a CloudEvents 1.0 event in binary content mode: the',
+        'value is the publisher’s JSON body byte for byte, the attributes are `ce_` headers, and',
+        'the key is the value at the type’s key pointer. Generated from the schema registry;',
+        '`info.version` is the registry log position it describes.',
+      ].join(' '),
+    },
+    defaultContentType: RECORD_CONTENT_TYPE,
+    servers: {
+      kafka: {
+        host: input.brokers[0] ?? 'localhost:9092',
+        protocol: 'kafka',
+        description: `The Kafka cluster that holds the record topics (bootstrap: ${input.brokers.join(', ')}).`,
+      },
+    },
+    channels,
+    operations,
+    components: { schemas, messages },
+  };
+}
+
+function message(version: SchemaVersion): Json {
+  const { type, metadata } = version;
+  const notes = [
+    `Owner agency: ${metadata.owner}.`,
+    `Record key: the value at ${metadata.keyPointer}.`,
+    metadata.personalData.length > 0
+      ? `Personal data (Law 91/2025/QH15): ${metadata.personalData.join(', ')}.`
+      : 'No field is declared personal data.',
+    metadata.signatureRequired ? 'Publishers must sign each record (detached JWS).' : '',
+    version.state === 'deprecated' ? `Schema version ${version.version} is deprecated.` : '',
+  ].filter((n) => n !== '');
+  return {
+    name: type,
+    title: metadata.description.en,
+    summary: metadata.description.vi,
+    description: notes.join(' '),
+    contentType: RECORD_CONTENT_TYPE,
+    correlationId: { description: 'The CloudEvents id (UUIDv7).', location: `$message.header#/${CE_HEADERS.id}` },
+    headers: cloudEventsHeaders(version),
+    payload: { $ref: `#/components/schemas/${schemaComponentKey(type, version.version)}` },
+    examples: metadata.examples.map((payload, i) => ({
+      name: `example-${i + 1}`,
+      headers: exampleHeaders(version, payload),
+      payload,
+    })),
+    bindings: {
+      kafka: {
+        key: { type: 'string', description: `The value at ${metadata.keyPointer} of the record.` },
+        bindingVersion: KAFKA_BINDING_VERSION,
+      },
+    },
+    'x-lienthong-schema-version': version.version,
+    'x-lienthong-schema-id': version.id,
+    'x-lienthong-schema-state': version.state,
+  };
+}
+
+/** The Kafka headers the gateway sets on every record (CloudEvents Kafka binding, section 3.2). */
+function cloudEventsHeaders(version: SchemaVersion): Json {
+  const dataschema = dataSchemaUri(version.type, version.version);
+  return {
+    type: 'object',
+    required: [
+      CE_HEADERS.specversion,
+      CE_HEADERS.id,
+      CE_HEADERS.source,
+      CE_HEADERS.type,
+      CE_HEADERS.time,
+      CE_HEADERS.dataschema,
+      CE_HEADERS.subject,
+      CONTENT_TYPE_HEADER,
+    ],
+    properties: {
+      [CE_HEADERS.specversion]: { type: 'string', const: CLOUDEVENTS_SPEC_VERSION },
+      [CE_HEADERS.id]: { type: 'string', format: 'uuid', description: 'Event id, a UUIDv7 set by the gateway.' },
+      [CE_HEADERS.source]: {
+        type: 'string',
+        pattern: AGENCY_CODE_PATTERN.source,
+        description: 'Code of the publishing agency (Decision 20/2020/QĐ-TTg).',
+      },
+      [CE_HEADERS.type]: { type: 'string', const: version.type },
+      [CE_HEADERS.time]: { type: 'string', format: 'date-time', description: 'When the gateway accepted the record.' },
+      [CE_HEADERS.dataschema]: {
+        type: 'string',
+        pattern: `^${escapeRegExp(dataschema.slice(0, dataschema.lastIndexOf(':') + 1))}[1-9][0-9]*$`,
+        description: `The registered schema version the record was validated against (this document: ${dataschema}).`,
+      },
+      [CE_HEADERS.subject]: { type: 'string', description: `The record key: the value at ${version.metadata.keyPointer}.` },
+      [CONTENT_TYPE_HEADER]: { type: 'string', const: RECORD_CONTENT_TYPE },
+      [TRACEPARENT_HEADER]: { type: 'string', description: 'W3C Trace Context, when the publisher sent one.' },
+    },
+  };
+}
+
+function exampleHeaders(version: SchemaVersion, payload: unknown): Json {
+  const key = resolvePointer(payload, version.metadata.keyPointer);
+  return {
+    [CE_HEADERS.specversion]: CLOUDEVENTS_SPEC_VERSION,
+    [CE_HEADERS.id]: '01920000-0000-7000-8000-000000000000',
+    [CE_HEADERS.source]: version.metadata.owner,
+    [CE_HEADERS.type]: version.type,
+    [CE_HEADERS.time]: '2026-01-01T00:00:00.000Z',
+    [CE_HEADERS.dataschema]: dataSchemaUri(version.type, version.version),
+    [CE_HEADERS.subject]: typeof key === 'string' || typeof key === 'number' ? String(key) : '',
+    [CONTENT_TYPE_HEADER]: RECORD_CONTENT_TYPE,
+  };
+}
+
+/**
+ * A copy of the version's schema whose `$ref`s resolve inside the AsyncAPI document: references
+ * within the schema (`#/…`, `#anchor`, or its own `$id`) are prefixed with the schema's place
+ * in `components/schemas`, and registry references (`urn:lienthong:schema:<type>:<n>`) point at
+ * that version's component, which `referenced` collects for inclusion. AsyncAPI tools resolve
+ * every `$ref` against the whole document, so an unprefixed `#/$defs/x` would dangle.
+ */
+function rewriteReferences(
+  version: SchemaVersion,
+  lookup: AsyncApiInput['lookup'],
+  referenced: SchemaVersion[],
+): Json {
+  const root = version.schema;
+  const rootId = typeof root['$id'] === 'string' ? root['$id'].split('#')[0] : undefined;
+  const base = (v: SchemaVersion): string => `#/components/schemas/${schemaComponentKey(v.type, v.version)}/schema`;
+  const anchors = collectAnchors(root);
+
+  const rewrite = (reference: string): string => {
+    const hash = reference.indexOf('#');
+    const uri = hash >= 0 ? reference.slice(0, hash) : reference;
+    const fragment = hash >= 0 ? reference.slice(hash + 1) : '';
+    let target: SchemaVersion | undefined;
+    if (uri === '' || uri === rootId) target = version;
+    else {
+      const match = REGISTRY_REF.exec(uri);
+      target = match ? lookup(match[1]!, Number(match[2])) : undefined;
+      if (target) referenced.push(target);
+    }
+    if (!target) return reference;
+    if (fragment === '' || fragment.startsWith('/')) return `${base(target)}${fragment}`;
+    const anchored = target === version ? anchors.get(fragment) : collectAnchors(target.schema).get(fragment);
+    return anchored === undefined ? reference : `${base(target)}${anchored}`;
+  };
+
+  const walk = (node: unknown, isNameMap = false): unknown => {
+    if (Array.isArray(node)) return node.map((item) => walk(item));
+    if (node === null || typeof node !== 'object') return node;
+    const out: Json = {};
+    for (const [key, value] of Object.entries(node)) {
+      if (isNameMap) out[key] = walk(value);
+      else if (key === '$ref' && typeof value === 'string') out[key] = rewrite(value);
+      else if (isDataKeyword(key)) out[key] = value;
+      else out[key] = walk(value, NAME_MAP_KEYWORDS.has(key));
+    }
+    return out;
+  };
+  return walk(root) as Json;
+}
+
+/** `$anchor` names (and draft-07 `"$id": "#name"`) to the URI-fragment pointer of their schema. */
+function collectAnchors(root: unknown): Map<string, string> {
+  const anchors = new Map<string, string>();
+  const walk = (node: unknown, pointer: string, isNameMap = false): void => {
+    if (Array.isArray(node)) return node.forEach((item, i) => walk(item, `${pointer}/${i}`));
+    if (node === null || typeof node !== 'object') return;
+    const object = node as Json;
+    if (!isNameMap) {
+      const anchor = object['$anchor'];
+      if (typeof anchor === 'string') anchors.set(anchor, pointer);
+      const id = object['$id'];
+      if (typeof id === 'string' && id.startsWith('#')) anchors.set(id.slice(1), pointer);
+    }
+    for (const [key, value] of Object.entries(object)) {
+      if (isNameMap || !isDataKeyword(key)) {
+        walk(value, `${pointer}/${fragmentEncode(escapePointer(key))}`, !isNameMap && NAME_MAP_KEYWORDS.has(key));
+      }
+    }
+  };
+  walk(root, '');
+  return anchors;
+}
+
+/** Percent-encodes what a URI fragment may not hold (RFC 3986 section 3.5), nothing else. */
+function fragmentEncode(token: string): string {
+  return token.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/?]/gu, (c) => encodeURIComponent(c));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,92 @@
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module } from '@nestjs/common';
+import { RecordProducer, ensureTopics } from '@lienthong/kafka';
+import {
+  REGISTRY_TOPIC_SPEC,
+  RegistryLog,
+  RegistryState,
+  SchemaRegistry,
+  SchemaValidators,
+  safeCompile,
+} from '@lienthong/registry';
+import { checkCompatibility } from '@lienthong/schema';
+import type { Kafka } from 'kafkajs';
+import type { GatewayConfig } from '../config/gateway-config.js';
+import { GATEWAY_CONFIG } from '../config/gateway-config.js';
+import { KAFKA_CLIENT, KafkaLifecycle } from '../kafka/kafka.module.js';
+import { readSeedCatalogue } from './seed-catalogue.js';
+
+/**
+ * Starts this replica's copy of the registry: creates `lienthong.registry` if needed, replays it
+ * from the start (readiness waits for this), then seeds `schemas/` idempotently.
+ */
+@Injectable()
+export class RegistryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Registry');
+
+  constructor(
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    private readonly log: RegistryLog,
+    private readonly registry: SchemaRegistry,
+    private readonly state: RegistryState,
+    private readonly kafkaLifecycle: KafkaLifecycle,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.kafkaLifecycle.connected();
+    await ensureTopics(this.kafka, [REGISTRY_TOPIC_SPEC(this.config.kafkaReplicationFactor)]);
+    const started = Date.now();
+    await this.log.start();
+    const { applied } = this.log.progress();
+    this.logger.log(`caught up with ${applied} registry records in ${Date.now() - started} ms`);
+    let seeded = 0;
+    for (const entry of readSeedCatalogue(this.config.schemasDir)) {
+      const result = await this.registry.register(entry.type, entry.input, 'seed');
+      if (result.created) seeded++;
+    }
+    if (seeded > 0) this.logger.log(`seeded ${seeded} schema version(s) from ${this.config.schemasDir}`);
+    await this.kafkaLifecycle.ensureRecordTopics(this.state.types());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.log.stop();
+  }
+}
+
+@Global()
+@Module({
+  providers: [
+    { provide: RegistryState, useFactory: (): RegistryState => new RegistryState(checkCompatibility) },
+    {
+      provide: SchemaValidators,
+      inject: [RegistryState],
+      useFactory: (state: RegistryState): SchemaValidators =>
+        new SchemaValidators(state, safeCompile),
+    },
+    {
+      provide: RegistryLog,
+      inject: [KAFKA_CLIENT, RecordProducer, RegistryState],
+      useFactory: (kafka: Kafka, producer: RecordProducer, state: RegistryState): RegistryLog =>
+        new RegistryLog(kafka, producer, state),
+    },
+    {
+      provide: SchemaRegistry,
+      inject: [RegistryLog, RegistryState, SchemaValidators, KafkaLifecycle],
+      useFactory: (
+        log: RegistryLog,
+        state: RegistryState,
+        validators: SchemaValidators,
+        kafka: KafkaLifecycle,
+      ) =>
+        new SchemaRegistry(log, state, {
+          vet: (type, input) => validators.vet(type, input),
+          compatibility: checkCompatibility,
+          ensureRecordTopic: (type) => kafka.ensureRecordTopics([type]),
+        }),
+    },
+    RegistryLifecycle,
+  ],
+  exports: [RegistryState, RegistryLog, SchemaRegistry, SchemaValidators, RegistryLifecycle],
+})
+export class RegistryModule {}

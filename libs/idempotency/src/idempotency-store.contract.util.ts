@@ -1,0 +1,220 @@
+// The behaviour every IdempotencyStore shares, run by the spec of each implementation against
+// real time (short TTLs, polled with a deadline, never a fixed sleep).
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from '@jest/globals';
+import { pollUntil } from '../../../test/support/poll-until.util.js';
+import { idempotencyScope } from './idempotency-key.js';
+import type { IdempotencyStore, StoredResponse } from './idempotency-store.js';
+import { requestFingerprint } from './request-fingerprint.util.js';
+
+const LONG_MS = 60_000;
+/** Short enough to wait for, long enough that a slow machine still sees the entry first. */
+const SHORT_MS = 300;
+const EXPIRY_DEADLINE_MS = 10_000;
+
+export const AGENCY_A = '000.00.00.G12';
+export const AGENCY_B = '000.00.00.H31';
+
+export const RECEIPT_RESPONSE: StoredResponse = {
+  status: 202,
+  headers: { 'content-type': 'application/json', location: '/v1/messages/ho-tich.khai-sinh/0190' },
+  body: JSON.stringify({ messageId: '0190e1c2', receipt: 'eyJ...', note: 'Đã tiếp nhận hồ sơ khai sinh' }),
+};
+
+/** A scope of its own for each test, so tests never share keys. */
+function freshScope(agencyId = AGENCY_A): string {
+  return idempotencyScope(agencyId, 'POST', `/v1/messages/t-${randomUUID()}`);
+}
+
+function fingerprintOf(body: string): string {
+  return requestFingerprint('POST', '/v1/messages/ho-tich.khai-sinh', new TextEncoder().encode(body));
+}
+
+const FP_1 = fingerprintOf('{"soDinhDanh":"001099000001"}');
+const FP_2 = fingerprintOf('{"soDinhDanh":"001099000002"}');
+
+/** Registers the shared suite; `store()` returns the store under test (set up by the caller). */
+export function describeIdempotencyStoreContract(name: string, store: () => IdempotencyStore): void {
+  describe(`${name} (IdempotencyStore contract)`, () => {
+    it('claims a fresh key, then replays the completed response for the same request', async () => {
+      const scope = freshScope();
+      expect(await store().begin(scope, 'key-1', FP_1, LONG_MS)).toEqual({ state: 'claimed' });
+      expect(await store().complete(scope, 'key-1', FP_1, RECEIPT_RESPONSE, LONG_MS)).toBe('stored');
+      for (let i = 0; i < 2; i++) {
+        expect(await store().begin(scope, 'key-1', FP_1, LONG_MS)).toEqual({
+          state: 'completed',
+          response: RECEIPT_RESPONSE,
+        });
+      }
+    });
+
+    it('reports a mismatch for another request under a completed key, and keeps the original', async () => {
+      const scope = freshScope();
+      await store().begin(scope, 'key-1', FP_1, LONG_MS);
+      await store().complete(scope, 'key-1', FP_1, RECEIPT_RESPONSE, LONG_MS);
+      expect(await store().begin(scope, 'key-1', FP_2, LONG_MS)).toEqual({ state: 'mismatch' });
+      expect(await store().begin(scope, 'key-1', FP_1, LONG_MS)).toEqual({
+        state: 'completed',
+        response: RECEIPT_RESPONSE,
+      });
+    });
+
+    it('reports in-flight for the same request and a mismatch for another while the first runs', async () => {
+      const scope = freshScope();
+      await store().begin(scope, 'key-1', FP_1, LONG_MS);
+      expect(await store().begin(scope, 'key-1', FP_1, LONG_MS)).toEqual({ state: 'in-flight' });
+      expect(await store().begin(scope, 'key-1', FP_2, LONG_MS)).toEqual({ state: 'mismatch' });
+    });
+
+    it('lets exactly one of many concurrent identical requests claim the key', async () => {
+      const scope = freshScope();
+      const results = await Promise.all(
+        Array.from({ length: 16 }, () => store().begin(scope, 'key-1', FP_1, LONG_MS)),
+      );
+      expect(results.filter((r) => r.state === 'claimed')).toHaveLength(1);
+      expect(results.filter((r) => r.state === 'in-flight')).toHaveLength(15);
+    });
+
+    it('lets exactly one of two concurrent different requests claim the key', async () => {
+      const scope = freshScope();
+      const [first, second] = await Promise.all([
+        store().begin(scope, 'key-1', FP_1, LONG_MS),
+        store().begin(scope, 'key-1', FP_2, LONG_MS),
+      ]);
+      expect([first!.state, second!.state].sort()).toEqual(['claimed', 'mismatch']);
+    });
+
+    it('keeps agencies, routes and keys apart', async () => {
+      const route = `/v1/messages/t-${randomUUID()}`;
+      const scopes = [
+        idempotencyScope(AGENCY_A, 'POST', route),
+        idempotencyScope(AGENCY_B, 'POST', route),
+        idempotencyScope(AGENCY_A, 'POST', `${route}/batch`),
+      ];
+      for (const scope of scopes) {
+        expect(await store().begin(scope, 'key-1', FP_1, LONG_MS)).toEqual({ state: 'claimed' });
+        expect(await store().begin(scope, 'key-2', FP_1, LONG_MS)).toEqual({ state: 'claimed' });
+      }
+    });
+
+    it('does not confuse the boundary between scope and key', async () => {
+      const base = `t-${randomUUID()}`;
+      expect(await store().begin(`${base}:a`, 'b', FP_1, LONG_MS)).toEqual({ state: 'claimed' });
+      expect(await store().begin(base, 'a:b', FP_1, LONG_MS)).toEqual({ state: 'claimed' });
+      expect(await store().begin(`${base}%3Aa`, 'b', FP_1, LONG_MS)).toEqual({ state: 'claimed' });
+    });
+
+    it('lets an in-flight claim expire, so a crashed request does not block its key', async () => {
+      const scope = freshScope();
+      expect(await store().begin(scope, 'key-1', FP_1, SHORT_MS)).toEqual({ state: 'claimed' });
+      expect(await store().begin(scope, 'key-1', FP_1, LONG_MS)).toEqual({ state: 'in-flight' });
+      await pollUntil(async () => (await store().begin(scope, 'key-1', FP_1, LONG_MS)).state === 'claimed', {
+        timeoutMs: EXPIRY_DEADLINE_MS,
+        description: 'expired claim taken over',
+      });
+    });
+
+    it('forgets a completed entry after its TTL', async () => {
+      const scope = freshScope();
+      await store().begin(scope, 'key-1', FP_1, LONG_MS);
+      await store().complete(scope, 'key-1', FP_1, RECEIPT_RESPONSE, SHORT_MS);
+      expect((await store().begin(scope, 'key-1', FP_2, LONG_MS)).state).toBe('mismatch');
+      await pollUntil(async () => (await store().begin(scope, 'key-1', FP_2, LONG_MS)).state === 'claimed', {
+        timeoutMs: EXPIRY_DEADLINE_MS,
+        description: 'completed entry expired',
+      });
+    });
+
+    it('releases an abandoned claim so that a retry may proceed', async () => {
+      const scope = freshScope();
+      await store().begin(scope, 'key-1', FP_1, LONG_MS);
+      expect(await store().abandon(scope, 'key-1', FP_1)).toBe(true);
+      expect(await store().begin(scope, 'key-1', FP_1, LONG_MS)).toEqual({ state: 'claimed' });
+    });
+
+    it('abandons neither another fingerprint’s claim nor a completed entry', async () => {
+      const scope = freshScope();
+      await store().begin(scope, 'key-1', FP_1, LONG_MS);
+      expect(await store().abandon(scope, 'key-1', FP_2)).toBe(false);
+      expect(await store().begin(scope, 'key-1', FP_1, LONG_MS)).toEqual({ state: 'in-flight' });
+
+      await store().complete(scope, 'key-1', FP_1, RECEIPT_RESPONSE, LONG_MS);
+      expect(await store().abandon(scope, 'key-1', FP_1)).toBe(false);
+      expect((await store().begin(scope, 'key-1', FP_1, LONG_MS)).state).toBe('completed');
+
+      expect(await store().abandon(freshScope(), 'key-1', FP_1)).toBe(false);
+    });
+
+    it('never lets a late completion overwrite the entry of another fingerprint', async () => {
+      const scope = freshScope();
+      await store().begin(scope, 'key-1', FP_1, SHORT_MS);
+      await pollUntil(async () => (await store().begin(scope, 'key-1', FP_2, LONG_MS)).state === 'claimed', {
+        timeoutMs: EXPIRY_DEADLINE_MS,
+        description: 'expired claim taken over by another request',
+      });
+      const late: StoredResponse = { ...RECEIPT_RESPONSE, body: '{"late":true}' };
+      expect(await store().complete(scope, 'key-1', FP_1, late, LONG_MS)).toBe('mismatch');
+      expect(await store().complete(scope, 'key-1', FP_2, RECEIPT_RESPONSE, LONG_MS)).toBe('stored');
+      expect(await store().complete(scope, 'key-1', FP_1, late, LONG_MS)).toBe('mismatch');
+      expect(await store().begin(scope, 'key-1', FP_2, LONG_MS)).toEqual({
+        state: 'completed',
+        response: RECEIPT_RESPONSE,
+      });
+    });
+
+    it('keeps the first response when the same request completes twice', async () => {
+      const scope = freshScope();
+      await store().begin(scope, 'key-1', FP_1, LONG_MS);
+      await store().complete(scope, 'key-1', FP_1, RECEIPT_RESPONSE, LONG_MS);
+      const second: StoredResponse = { ...RECEIPT_RESPONSE, body: '{"second":true}' };
+      expect(await store().complete(scope, 'key-1', FP_1, second, LONG_MS)).toBe('already-completed');
+      expect(await store().begin(scope, 'key-1', FP_1, LONG_MS)).toEqual({
+        state: 'completed',
+        response: RECEIPT_RESPONSE,
+      });
+    });
+
+    it('stores a completion whose claim already expired, as its effect happened', async () => {
+      const scope = freshScope();
+      expect(await store().complete(scope, 'key-1', FP_1, RECEIPT_RESPONSE, LONG_MS)).toBe('stored');
+      expect((await store().begin(scope, 'key-1', FP_1, LONG_MS)).state).toBe('completed');
+    });
+
+    it('replays exactly what was stored, unaffected by later changes to the caller’s object', async () => {
+      const scope = freshScope();
+      const response = {
+        status: 422,
+        headers: { 'content-type': 'application/problem+json', 'content-language': 'vi' },
+        body: '{"code":"validation-failed","title":"Bản ghi không khớp với lược đồ"}',
+      };
+      await store().begin(scope, 'key-1', FP_1, LONG_MS);
+      await store().complete(scope, 'key-1', FP_1, response, LONG_MS);
+      response.body = 'changed';
+      response.headers['content-type'] = 'text/plain';
+      expect(await store().begin(scope, 'key-1', FP_1, LONG_MS)).toEqual({
+        state: 'completed',
+        response: {
+          status: 422,
+          headers: { 'content-type': 'application/problem+json', 'content-language': 'vi' },
+          body: '{"code":"validation-failed","title":"Bản ghi không khớp với lược đồ"}',
+        },
+      });
+    });
+
+    it('refuses malformed keys, fingerprints, TTLs and responses before touching storage', async () => {
+      const scope = freshScope();
+      for (const key of ['', 'has space', 'x'.repeat(256), 'khóa', 'tab\there']) {
+        await expect(store().begin(scope, key, FP_1, LONG_MS)).rejects.toBeInstanceOf(RangeError);
+      }
+      for (const ttl of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+        await expect(store().begin(scope, 'key-1', FP_1, ttl)).rejects.toBeInstanceOf(RangeError);
+      }
+      await expect(store().begin(scope, 'key-1', '', LONG_MS)).rejects.toBeInstanceOf(RangeError);
+      await expect(store().abandon(scope, '', FP_1)).rejects.toBeInstanceOf(RangeError);
+      const bad = { status: 99, headers: {}, body: '' };
+      await expect(store().complete(scope, 'key-1', FP_1, bad, LONG_MS)).rejects.toBeInstanceOf(RangeError);
+      expect(await store().begin(scope, 'x'.repeat(255), FP_1, LONG_MS)).toEqual({ state: 'claimed' });
+      expect(await store().begin(scope, 'key-1', FP_1, LONG_MS)).toEqual({ state: 'claimed' });
+    });
+  });
+}

@@ -1,0 +1,26 @@
+export {
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENCY_KEY_MAX_LENGTH,
+  IDEMPOTENCY_KEY_PATTERN,
+  idempotencyScope,
+  isIdempotencyKey,
+  readIdempotencyKey,
+} from './idempotency-key.js';
+export type { BeginResult, CompleteResult, IdempotencyStore, StoredResponse } from './idempotency-store.js';
+export {
+  IDEMPOTENCY_DEFAULT_IN_FLIGHT_TTL_MS,
+  IDEMPOTENCY_DEFAULT_TTL_MS,
+  IdempotencyStoreError,
+  IdempotencyStoreFullError,
+} from './idempotency-store.js';
+export type { IdempotencyStoreConfig } from './idempotency-store.factory.js';
+export { createIdempotencyStore } from './idempotency-store.factory.js';
+export type { InMemoryIdempotencyStoreOptions } from './in-memory-idempotency-store.js';
+export { InMemoryIdempotencyStore } from './in-memory-idempotency-store.js';
+export type { RedisIdempotencyStoreOptions } from './redis-idempotency-store.js';
+export {
+  IDEMPOTENCY_REDIS_KEY_PREFIX,
+  RedisIdempotencyStore,
+  openRedisConnection,
+} from './redis-idempotency-store.js';
+export { requestFingerprint } from './request-fingerprint.util.js';
