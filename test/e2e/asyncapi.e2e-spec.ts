@@ -26,7 +26,10 @@ const permitV1 = {
       type: 'object',
       additionalProperties: false,
       required: ['communeCode'],
-      properties: { communeCode: { type: 'string', pattern: '^[0-9]{5}$', maxLength: 5 }, parent: { $ref: '#/$defs/address' } },
+      properties: {
+        communeCode: { type: 'string', pattern: '^[0-9]{5}$', maxLength: 5 },
+        parent: { $ref: '#/$defs/address' },
+      },
     },
     annex: { type: 'string', maxLength: 100 },
   },
@@ -64,7 +67,9 @@ describe('GET /asyncapi.json', () => {
   const fetchDocument = async (): Promise<{ text: string; at: (pointer: string) => unknown }> => {
     const response = await fetch(`${gateway.url}/asyncapi.json`);
     expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toMatch(/^application\/vnd\.aai\.asyncapi\+json;version=3\.0\.0/);
+    expect(response.headers.get('content-type')).toMatch(
+      /^application\/vnd\.aai\.asyncapi\+json;version=3\.0\.0/,
+    );
     const text = await response.text();
     const json: unknown = JSON.parse(text);
     return { text, at: (pointer) => resolvePointer(json, pointer) };
@@ -84,16 +89,28 @@ describe('GET /asyncapi.json', () => {
     const { text } = await fetchDocument();
     const { document, diagnostics } = await new Parser().parse(text);
     // No errors, and no warnings either (what remains is information, e.g. that 3.1.0 exists).
-    const problems = diagnostics.filter((d) => (d.severity as number) <= (DiagnosticSeverity.Warning as number));
+    const problems = diagnostics.filter(
+      (d) => (d.severity as number) <= (DiagnosticSeverity.Warning as number),
+    );
     expect(problems.map((d) => `${d.code}: ${d.message} at ${d.path.join('/')}`)).toEqual([]);
     expect(document).toBeDefined();
     expect(document!.version()).toBe('3.0.0');
     // Every registered type is a channel on its record topic, with a send operation.
-    const addresses = document!.channels().all().map((c) => c.address());
+    const addresses = document!
+      .channels()
+      .all()
+      .map((c) => c.address());
     expect(addresses).toEqual(
-      expect.arrayContaining([`lienthong.records.${PERMIT}`, `lienthong.records.${LEGACY}`, 'lienthong.records.residence.registration']),
+      expect.arrayContaining([
+        `lienthong.records.${PERMIT}`,
+        `lienthong.records.${LEGACY}`,
+        'lienthong.records.residence.registration',
+      ]),
     );
-    const operation = document!.operations().all().find((o) => o.channels().all()[0]?.address() === `lienthong.records.${PERMIT}`);
+    const operation = document!
+      .operations()
+      .all()
+      .find((o) => o.channels().all()[0]?.address() === `lienthong.records.${PERMIT}`);
     expect(operation?.action()).toBe('send');
     expect(document!.servers().all()[0]?.protocol()).toBe('kafka');
   });
@@ -106,10 +123,25 @@ describe('GET /asyncapi.json', () => {
     });
     const message = `/components/messages/${PERMIT}`;
     expect(at(`${message}/payload`)).toEqual({ $ref: `#/components/schemas/${PERMIT}.v1` });
-    expect((at(`${message}/examples`) as { payload: unknown }[]).map((e) => e.payload)).toEqual(permitMetadata.examples);
-    expect(at(`${message}/examples/1/headers`)).toMatchObject({ ce_type: PERMIT, ce_subject: 'GP-2', ce_source: '000.00.00.G10' });
+    expect((at(`${message}/examples`) as { payload: unknown }[]).map((e) => e.payload)).toEqual(
+      permitMetadata.examples,
+    );
+    expect(at(`${message}/examples/1/headers`)).toMatchObject({
+      ce_type: PERMIT,
+      ce_subject: 'GP-2',
+      ce_source: '000.00.00.G10',
+    });
     expect(Object.keys(at(`${message}/headers/properties`) as object)).toEqual(
-      expect.arrayContaining(['ce_specversion', 'ce_id', 'ce_source', 'ce_type', 'ce_time', 'ce_dataschema', 'ce_subject', 'content-type']),
+      expect.arrayContaining([
+        'ce_specversion',
+        'ce_id',
+        'ce_source',
+        'ce_type',
+        'ce_time',
+        'ce_dataschema',
+        'ce_subject',
+        'content-type',
+      ]),
     );
     const permit = `/components/schemas/${PERMIT}.v1`;
     const legacy = `/components/schemas/${LEGACY}.v1`;
@@ -119,16 +151,29 @@ describe('GET /asyncapi.json', () => {
     // The payload is the registered schema, its references re-rooted inside the document.
     expect(at(`${permit}/schema/properties/site/$ref`)).toBe(`#${permit}/schema/$defs/address`);
     expect(at(`${permit}/schema/properties/annex/$ref`)).toBe(`#${permit}/schema/$defs/annex`);
-    expect(at(`${permit}/schema/$defs/address/properties/parent/$ref`)).toBe(`#${permit}/schema/$defs/address`);
+    expect(at(`${permit}/schema/$defs/address/properties/parent/$ref`)).toBe(
+      `#${permit}/schema/$defs/address`,
+    );
     expect(at(`${permit}/schema/properties/permitNo`)).toEqual(permitV1.properties.permitNo);
     expect(at(`${permit}/schema/title`)).toBe(permitV1.title);
   });
 
   it('follows the registry: a new version replaces the message payload, a disabled one is skipped', async () => {
-    const v2 = { ...legacyV1, properties: { ...legacyV1.properties, note: { type: 'string', maxLength: 50 } } };
-    expect(await register(LEGACY, v2, { ...permitMetadata, keyPointer: '/code', examples: [{ code: 'X2', note: 'n' }] })).toBe(2);
+    const v2 = {
+      ...legacyV1,
+      properties: { ...legacyV1.properties, note: { type: 'string', maxLength: 50 } },
+    };
+    expect(
+      await register(LEGACY, v2, {
+        ...permitMetadata,
+        keyPointer: '/code',
+        examples: [{ code: 'X2', note: 'n' }],
+      }),
+    ).toBe(2);
     let { at } = await fetchDocument();
-    expect(at(`/components/messages/${LEGACY}/payload`)).toEqual({ $ref: `#/components/schemas/${LEGACY}.v2` });
+    expect(at(`/components/messages/${LEGACY}/payload`)).toEqual({
+      $ref: `#/components/schemas/${LEGACY}.v2`,
+    });
     const disabled = await fetch(`${gateway.url}/v1/schemas/${LEGACY}/versions/2/state`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
@@ -136,12 +181,16 @@ describe('GET /asyncapi.json', () => {
     });
     expect(disabled.status).toBe(200);
     ({ at } = await fetchDocument());
-    expect(at(`/components/messages/${LEGACY}/payload`)).toEqual({ $ref: `#/components/schemas/${LEGACY}.v1` });
+    expect(at(`/components/messages/${LEGACY}/payload`)).toEqual({
+      $ref: `#/components/schemas/${LEGACY}.v1`,
+    });
     expect(at(`/components/schemas/${LEGACY}.v2`)).toBeUndefined();
   });
 
   it('needs no access token', async () => {
-    const response = await fetch(`${gateway.url}/asyncapi.json`, { headers: { authorization: 'Bearer nonsense' } });
+    const response = await fetch(`${gateway.url}/asyncapi.json`, {
+      headers: { authorization: 'Bearer nonsense' },
+    });
     expect(response.status).toBe(200);
   });
 });

@@ -50,7 +50,11 @@ describe('Confluent-compatible subset (/ccompat) with a real Confluent client', 
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, contentType: response.headers.get('content-type'), body: text ? JSON.parse(text) : undefined };
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      body: text ? JSON.parse(text) : undefined,
+    };
   };
   const submit = (schema: unknown, schemaType: string | undefined = 'JSON'): Record<string, unknown> => ({
     schema: typeof schema === 'string' ? schema : JSON.stringify(schema),
@@ -60,7 +64,10 @@ describe('Confluent-compatible subset (/ccompat) with a real Confluent client', 
   beforeAll(async () => {
     gateway = await startGateway();
     // The client compiles schemas with its own ajv; strict mode off for the `x-lienthong-*` keywords.
-    registry = new SchemaRegistry({ host: `${gateway.url}/ccompat` }, { [SchemaType.JSON]: { strict: false } });
+    registry = new SchemaRegistry(
+      { host: `${gateway.url}/ccompat` },
+      { [SchemaType.JSON]: { strict: false } },
+    );
   });
 
   afterAll(async () => {
@@ -93,30 +100,52 @@ describe('Confluent-compatible subset (/ccompat) with a real Confluent client', 
       const encoded = await registry.encode(id, payload);
       expect(encoded[0]).toBe(0);
       expect(encoded.readInt32BE(1)).toBe(id);
-      const fresh = new SchemaRegistry({ host: `${gateway.url}/ccompat` }, { [SchemaType.JSON]: { strict: false } });
+      const fresh = new SchemaRegistry(
+        { host: `${gateway.url}/ccompat` },
+        { [SchemaType.JSON]: { strict: false } },
+      );
       expect(await fresh.decode(encoded)).toEqual(payload);
-      await expect(registry.encode(id, { invoiceNo: 'HD-2', total: 'many' })).rejects.toThrow(/invalid payload/);
+      await expect(registry.encode(id, { invoiceNo: 'HD-2', total: 'many' })).rejects.toThrow(
+        /invalid payload/,
+      );
     });
 
     it('registers the same schema again under the same id, and a compatible v2 under a new one', async () => {
-      const again = await registry.register({ type: SchemaType.JSON, schema: JSON.stringify(invoiceV1) }, { subject: SUBJECT });
+      const again = await registry.register(
+        { type: SchemaType.JSON, schema: JSON.stringify(invoiceV1) },
+        { subject: SUBJECT },
+      );
       expect(again.id).toBe(id);
-      const v2 = await registry.register({ type: SchemaType.JSON, schema: JSON.stringify(invoiceV2) }, { subject: SUBJECT });
+      const v2 = await registry.register(
+        { type: SchemaType.JSON, schema: JSON.stringify(invoiceV2) },
+        { subject: SUBJECT },
+      );
       expect(v2.id).not.toBe(id);
       expect(await registry.getLatestSchemaId(SUBJECT)).toBe(v2.id);
-      expect(await registry.getRegistryIdBySchema(SUBJECT, { type: SchemaType.JSON, schema: JSON.stringify(invoiceV1) })).toBe(id);
+      expect(
+        await registry.getRegistryIdBySchema(SUBJECT, {
+          type: SchemaType.JSON,
+          schema: JSON.stringify(invoiceV1),
+        }),
+      ).toBe(id);
     });
 
     it('surfaces an incompatible schema as the client’s error', async () => {
       await expect(
-        registry.register({ type: SchemaType.JSON, schema: JSON.stringify(invoiceBroken) }, { subject: SUBJECT }),
+        registry.register(
+          { type: SchemaType.JSON, schema: JSON.stringify(invoiceBroken) },
+          { subject: SUBJECT },
+        ),
       ).rejects.toThrow(/not compatible|incompatible/i);
     });
 
     it('refuses a schema without x-lienthong-key, saying what to add', async () => {
       const { 'x-lienthong-key': _key, ...keyless } = invoiceV1;
       await expect(
-        registry.register({ type: SchemaType.JSON, schema: JSON.stringify(keyless) }, { subject: `ccompat.${RUN}.keyless` }),
+        registry.register(
+          { type: SchemaType.JSON, schema: JSON.stringify(keyless) },
+          { subject: `ccompat.${RUN}.keyless` },
+        ),
       ).rejects.toThrow(/x-lienthong-key/);
     });
 
@@ -127,14 +156,20 @@ describe('Confluent-compatible subset (/ccompat) with a real Confluent client', 
         type: 'object',
         additionalProperties: false,
         required: ['receiptNo'],
-        properties: { receiptNo: { type: 'string', maxLength: 20 }, lines: { type: 'array', maxItems: 10, items: { type: 'string', maxLength: 5 } } },
+        properties: {
+          receiptNo: { type: 'string', maxLength: 20 },
+          lines: { type: 'array', maxItems: 10, items: { type: 'string', maxLength: 5 } },
+        },
         'x-lienthong-key': '/receiptNo',
       };
       const client = new SchemaRegistry(
         { host: `${gateway.url}/ccompat` },
         { [SchemaType.JSON]: { ajvInstance: new Ajv2020({ strict: false }) } },
       );
-      const { id: receiptId } = await client.register({ type: SchemaType.JSON, schema: JSON.stringify(schema) }, { subject });
+      const { id: receiptId } = await client.register(
+        { type: SchemaType.JSON, schema: JSON.stringify(schema) },
+        { subject },
+      );
       const payload = { receiptNo: 'BL-9', lines: ['a'] };
       expect(await client.decode(await client.encode(receiptId, payload))).toEqual(payload);
     });
@@ -167,7 +202,13 @@ describe('Confluent-compatible subset (/ccompat) with a real Confluent client', 
 
     it('returns a version by number, latest and -1', async () => {
       const v1 = await call('GET', `/subjects/${SUBJECT}/versions/1`);
-      expect(v1.body).toEqual({ subject: SUBJECT, version: 1, id: expect.any(Number), schemaType: 'JSON', schema: expect.any(String) });
+      expect(v1.body).toEqual({
+        subject: SUBJECT,
+        version: 1,
+        id: expect.any(Number),
+        schemaType: 'JSON',
+        schema: expect.any(String),
+      });
       expect(JSON.parse((v1.body as { schema: string }).schema)).toEqual(invoiceV1);
       expect((await call('GET', `/subjects/${SUBJECT}/versions/latest`)).body).toMatchObject({ version: 2 });
       expect((await call('GET', `/subjects/${SUBJECT}/versions/-1`)).body).toMatchObject({ version: 2 });
@@ -191,13 +232,17 @@ describe('Confluent-compatible subset (/ccompat) with a real Confluent client', 
         is_compatible: false,
         messages: expect.arrayContaining([expect.stringContaining('total')]),
       });
-      expect((await call('POST', `/compatibility/subjects/${SUBJECT}/versions/1`, submit(invoiceV1))).body).toEqual({
+      expect(
+        (await call('POST', `/compatibility/subjects/${SUBJECT}/versions/1`, submit(invoiceV1))).body,
+      ).toEqual({
         is_compatible: true,
       });
     });
 
     it('reads and sets a subject’s level, and the global one', async () => {
-      expect((await call('PUT', `/config/${SUBJECT}`, { compatibility: 'FULL' })).body).toEqual({ compatibility: 'FULL' });
+      expect((await call('PUT', `/config/${SUBJECT}`, { compatibility: 'FULL' })).body).toEqual({
+        compatibility: 'FULL',
+      });
       expect((await call('GET', `/config/${SUBJECT}`)).body).toEqual({ compatibilityLevel: 'FULL' });
       expect((await call('PUT', `/config/${SUBJECT}`, { compatibility: 'BACKWARD' })).body).toEqual({
         compatibility: 'BACKWARD',
@@ -210,31 +255,154 @@ describe('Confluent-compatible subset (/ccompat) with a real Confluent client', 
 
     it('registers over raw HTTP with Confluent’s media type', async () => {
       const subject = `ccompat.${RUN}.raw`;
-      const answer = await call('POST', `/subjects/${subject}/versions`, { ...submit({ ...invoiceV1, title: 'raw' }), references: [] });
+      const answer = await call('POST', `/subjects/${subject}/versions`, {
+        ...submit({ ...invoiceV1, title: 'raw' }),
+        references: [],
+      });
       expect(answer.status).toBe(200);
       expect(answer.body).toEqual({ id: expect.any(Number) });
       const lookup = await call('POST', `/subjects/${subject}`, submit({ ...invoiceV1, title: 'raw' }));
       expect(lookup.body).toMatchObject({ subject, version: 1, id: (answer.body as { id: number }).id });
     });
 
-    const errors: { name: string; method: string; path: string; body?: unknown; status: number; code: number }[] = [
-      { name: 'an unknown subject', method: 'GET', path: `/subjects/ccompat.${RUN}.none/versions`, status: 404, code: 40401 },
-      { name: 'a subject that is no type name', method: 'GET', path: '/subjects/Invoices-value/versions/1', status: 404, code: 40401 },
-      { name: 'an unknown version', method: 'GET', path: `/subjects/${SUBJECT}/versions/7`, status: 404, code: 40402 },
-      { name: 'an invalid version', method: 'GET', path: `/subjects/${SUBJECT}/versions/0`, status: 422, code: 42202 },
+    const errors: {
+      name: string;
+      method: string;
+      path: string;
+      body?: unknown;
+      status: number;
+      code: number;
+    }[] = [
+      {
+        name: 'an unknown subject',
+        method: 'GET',
+        path: `/subjects/ccompat.${RUN}.none/versions`,
+        status: 404,
+        code: 40401,
+      },
+      {
+        name: 'a subject that is no type name',
+        method: 'GET',
+        path: '/subjects/Invoices-value/versions/1',
+        status: 404,
+        code: 40401,
+      },
+      {
+        name: 'an unknown version',
+        method: 'GET',
+        path: `/subjects/${SUBJECT}/versions/7`,
+        status: 404,
+        code: 40402,
+      },
+      {
+        name: 'an invalid version',
+        method: 'GET',
+        path: `/subjects/${SUBJECT}/versions/0`,
+        status: 422,
+        code: 42202,
+      },
       { name: 'an unknown id', method: 'GET', path: '/schemas/ids/999999999', status: 404, code: 40403 },
-      { name: 'a lookup of a schema never registered', method: 'POST', path: `/subjects/${SUBJECT}`, body: submit(invoiceBroken), status: 404, code: 40403 },
-      { name: 'a subject without its own level', method: 'GET', path: `/config/ccompat.${RUN}.none`, status: 404, code: 40408 },
-      { name: 'an Avro schema (no schemaType)', method: 'POST', path: `/subjects/${SUBJECT}/versions`, body: submit('{"type":"record","name":"x","fields":[]}', undefined), status: 422, code: 42201 },
-      { name: 'a Protobuf schema', method: 'POST', path: `/subjects/${SUBJECT}/versions`, body: submit('syntax = "proto3";', 'PROTOBUF'), status: 422, code: 42201 },
-      { name: 'a schema string that is not JSON', method: 'POST', path: `/subjects/${SUBJECT}/versions`, body: submit('{"type":'), status: 422, code: 42201 },
-      { name: 'cross-subject references', method: 'POST', path: `/subjects/${SUBJECT}/versions`, body: { ...submit(invoiceV1), references: [{ name: 'a', subject: 'b', version: 1 }] }, status: 422, code: 42201 },
-      { name: 'an unknown field', method: 'POST', path: `/subjects/${SUBJECT}/versions`, body: { ...submit(invoiceV1), ruleSet: {} }, status: 422, code: 422 },
-      { name: 'an unsafe schema', method: 'POST', path: `/subjects/${SUBJECT}/versions`, body: submit({ ...invoiceV2, properties: { ...invoiceV2.properties, invoiceNo: { type: 'string', maxLength: 30, pattern: '(a)\\1' } } }), status: 422, code: 42201 },
-      { name: 'an incompatible schema', method: 'POST', path: `/subjects/${SUBJECT}/versions`, body: submit(invoiceBroken), status: 409, code: 409 },
-      { name: 'a subject that cannot be a type', method: 'POST', path: '/subjects/Invoices-value/versions', body: submit(invoiceV1), status: 422, code: 42208 },
-      { name: 'an invalid level', method: 'PUT', path: `/config/${SUBJECT}`, body: { compatibility: 'SOMETIMES' }, status: 422, code: 42203 },
-      { name: 'malformed JSON', method: 'POST', path: `/subjects/${SUBJECT}/versions`, body: '{"schema":', status: 400, code: 400 },
+      {
+        name: 'a lookup of a schema never registered',
+        method: 'POST',
+        path: `/subjects/${SUBJECT}`,
+        body: submit(invoiceBroken),
+        status: 404,
+        code: 40403,
+      },
+      {
+        name: 'a subject without its own level',
+        method: 'GET',
+        path: `/config/ccompat.${RUN}.none`,
+        status: 404,
+        code: 40408,
+      },
+      {
+        name: 'an Avro schema (no schemaType)',
+        method: 'POST',
+        path: `/subjects/${SUBJECT}/versions`,
+        body: submit('{"type":"record","name":"x","fields":[]}', undefined),
+        status: 422,
+        code: 42201,
+      },
+      {
+        name: 'a Protobuf schema',
+        method: 'POST',
+        path: `/subjects/${SUBJECT}/versions`,
+        body: submit('syntax = "proto3";', 'PROTOBUF'),
+        status: 422,
+        code: 42201,
+      },
+      {
+        name: 'a schema string that is not JSON',
+        method: 'POST',
+        path: `/subjects/${SUBJECT}/versions`,
+        body: submit('{"type":'),
+        status: 422,
+        code: 42201,
+      },
+      {
+        name: 'cross-subject references',
+        method: 'POST',
+        path: `/subjects/${SUBJECT}/versions`,
+        body: { ...submit(invoiceV1), references: [{ name: 'a', subject: 'b', version: 1 }] },
+        status: 422,
+        code: 42201,
+      },
+      {
+        name: 'an unknown field',
+        method: 'POST',
+        path: `/subjects/${SUBJECT}/versions`,
+        body: { ...submit(invoiceV1), ruleSet: {} },
+        status: 422,
+        code: 422,
+      },
+      {
+        name: 'an unsafe schema',
+        method: 'POST',
+        path: `/subjects/${SUBJECT}/versions`,
+        body: submit({
+          ...invoiceV2,
+          properties: {
+            ...invoiceV2.properties,
+            invoiceNo: { type: 'string', maxLength: 30, pattern: '(a)\\1' },
+          },
+        }),
+        status: 422,
+        code: 42201,
+      },
+      {
+        name: 'an incompatible schema',
+        method: 'POST',
+        path: `/subjects/${SUBJECT}/versions`,
+        body: submit(invoiceBroken),
+        status: 409,
+        code: 409,
+      },
+      {
+        name: 'a subject that cannot be a type',
+        method: 'POST',
+        path: '/subjects/Invoices-value/versions',
+        body: submit(invoiceV1),
+        status: 422,
+        code: 42208,
+      },
+      {
+        name: 'an invalid level',
+        method: 'PUT',
+        path: `/config/${SUBJECT}`,
+        body: { compatibility: 'SOMETIMES' },
+        status: 422,
+        code: 42203,
+      },
+      {
+        name: 'malformed JSON',
+        method: 'POST',
+        path: `/subjects/${SUBJECT}/versions`,
+        body: '{"schema":',
+        status: 400,
+        code: 400,
+      },
       { name: 'an unknown route', method: 'GET', path: '/mode', status: 404, code: 404 },
       { name: 'a delete', method: 'DELETE', path: `/subjects/${SUBJECT}`, status: 405, code: 405 },
     ];

@@ -26,8 +26,14 @@ const metadata = {
 const annotatedByA = { ...caseV1, title: 'Hồ sơ (replica A)' };
 const annotatedByB = { ...caseV1, description: 'Case file, annotated on replica B' };
 /** Two next versions that each extend the closed model differently: whichever is second breaks the first. */
-const extendedByA = { ...annotatedByB, properties: { ...caseV1.properties, officer: { type: 'string', maxLength: 50 } } };
-const extendedByB = { ...annotatedByB, properties: { ...caseV1.properties, deadline: { type: 'string', format: 'date' } } };
+const extendedByA = {
+  ...annotatedByB,
+  properties: { ...caseV1.properties, officer: { type: 'string', maxLength: 50 } },
+};
+const extendedByB = {
+  ...annotatedByB,
+  properties: { ...caseV1.properties, deadline: { type: 'string', format: 'date' } },
+};
 
 interface Answer {
   status: number;
@@ -51,7 +57,9 @@ async function snapshot(gateway: RunningGateway): Promise<unknown[]> {
   const list = await call(gateway, 'GET', `/v1/schemas/${TYPE}/versions`);
   if (list.status !== 200) return [];
   const versions = list.body['versions'] as { version: number }[];
-  return Promise.all(versions.map(async (v) => (await call(gateway, 'GET', `/v1/schemas/${TYPE}/versions/${v.version}`)).body));
+  return Promise.all(
+    versions.map(async (v) => (await call(gateway, 'GET', `/v1/schemas/${TYPE}/versions/${v.version}`)).body),
+  );
 }
 
 const versionNumbers = (views: unknown[]): number[] => views.map((v) => (v as { version: number }).version);
@@ -127,9 +135,15 @@ describe('registry replicas agree through the log', () => {
     await call(b, 'PUT', `/v1/schemas/${TYPE}/config`, { compatibility: 'FULL' });
     await pollUntil(
       async () => {
-        const [onA, onB] = await Promise.all([call(a, 'GET', `/v1/schemas/${TYPE}/versions`), call(b, 'GET', `/v1/schemas/${TYPE}/versions`)]);
+        const [onA, onB] = await Promise.all([
+          call(a, 'GET', `/v1/schemas/${TYPE}/versions`),
+          call(b, 'GET', `/v1/schemas/${TYPE}/versions`),
+        ]);
         expect(onA.body).toEqual(onB.body);
-        return onA.body['compatibility'] === 'FULL' && (onA.body['versions'] as { state: string }[])[0]?.state === 'deprecated';
+        return (
+          onA.body['compatibility'] === 'FULL' &&
+          (onA.body['versions'] as { state: string }[])[0]?.state === 'deprecated'
+        );
       },
       { timeoutMs: 15_000, description: 'A and B agree on the state change and the level' },
     );
@@ -145,11 +159,17 @@ describe('registry replicas agree through the log', () => {
     expect((await call(third, 'GET', `/v1/schemas/${TYPE}/versions`)).body).toEqual(
       (await call(a, 'GET', `/v1/schemas/${TYPE}/versions`)).body,
     );
-    expect((await call(third, 'GET', `/v1/schemas/${TYPE}/config`)).body).toEqual({ compatibility: 'FULL', source: 'type' });
+    expect((await call(third, 'GET', `/v1/schemas/${TYPE}/config`)).body).toEqual({
+      compatibility: 'FULL',
+      source: 'type',
+    });
     // The whole registry, not only this type: every replica applied the same log.
     const everything = await pollUntil(
       async () => {
-        const [listA, listC] = await Promise.all([call(a, 'GET', '/v1/schemas'), call(third, 'GET', '/v1/schemas')]);
+        const [listA, listC] = await Promise.all([
+          call(a, 'GET', '/v1/schemas'),
+          call(third, 'GET', '/v1/schemas'),
+        ]);
         return JSON.stringify(listA.body) === JSON.stringify(listC.body) ? listC.body : undefined;
       },
       { timeoutMs: 15_000, description: 'A and C list the same registry' },

@@ -153,7 +153,9 @@ describe('schema registry API (/v1/schemas) against a real broker', () => {
         description: metadata.description,
       });
       // The seed catalogue is in the registry too.
-      expect((answer.body['types'] as { type: string }[]).map((t) => t.type)).toContain('residence.registration');
+      expect((answer.body['types'] as { type: string }[]).map((t) => t.type)).toContain(
+        'residence.registration',
+      );
     });
 
     it('lists the versions of a type', async () => {
@@ -228,20 +230,31 @@ describe('schema registry API (/v1/schemas) against a real broker', () => {
 
     it('answers in Vietnamese when asked', async () => {
       const en = await call('POST', `/v1/schemas/${TYPE}/compatibility`, { schema: orderV3 });
-      const vi = await call('POST', `/v1/schemas/${TYPE}/compatibility`, { schema: orderV3 }, { 'accept-language': 'vi' });
+      const vi = await call(
+        'POST',
+        `/v1/schemas/${TYPE}/compatibility`,
+        { schema: orderV3 },
+        { 'accept-language': 'vi' },
+      );
       expect(vi.headers.get('content-language')).toBe('vi');
       const message = (a: Answer): unknown => (a.body['reasons'] as { message: string }[])[0]?.message;
       expect(message(vi)).not.toEqual(message(en));
     });
 
     it('accepts a compatible candidate', async () => {
-      const candidate = { ...orderV2, properties: { ...orderV2.properties, note: { type: 'string', maxLength: 200 } } };
+      const candidate = {
+        ...orderV2,
+        properties: { ...orderV2.properties, note: { type: 'string', maxLength: 200 } },
+      };
       const answer = await call('POST', `/v1/schemas/${TYPE}/compatibility`, { schema: candidate });
       expect(answer.body).toEqual({ compatible: true, level: originalGlobalLevel, reasons: [] });
     });
 
     it('checks at another level when asked', async () => {
-      const none = await call('POST', `/v1/schemas/${TYPE}/compatibility`, { schema: orderV3, level: 'NONE' });
+      const none = await call('POST', `/v1/schemas/${TYPE}/compatibility`, {
+        schema: orderV3,
+        level: 'NONE',
+      });
       expect(none.body).toEqual({ compatible: true, level: 'NONE', reasons: [] });
     });
 
@@ -255,7 +268,10 @@ describe('schema registry API (/v1/schemas) against a real broker', () => {
     const typeConfig = `/v1/schemas/${TYPE}/config`;
 
     it('reads a type’s level (following the global default) and sets its own', async () => {
-      expect((await call('GET', typeConfig)).body).toEqual({ compatibility: originalGlobalLevel, source: 'global' });
+      expect((await call('GET', typeConfig)).body).toEqual({
+        compatibility: originalGlobalLevel,
+        source: 'global',
+      });
       const put = await call('PUT', typeConfig, { compatibility: 'FULL' });
       expect(put.status).toBe(200);
       expect(put.body).toEqual({ compatibility: 'FULL', source: 'type' });
@@ -263,7 +279,10 @@ describe('schema registry API (/v1/schemas) against a real broker', () => {
       expect((await call('GET', `/v1/schemas/${TYPE}/versions`)).body['compatibility']).toBe('FULL');
       // FULL: the compatible-for-BACKWARD candidate with a new optional property in a closed
       // model is not forward compatible (old readers refuse the new property).
-      const candidate = { ...orderV2, properties: { ...orderV2.properties, note: { type: 'string', maxLength: 200 } } };
+      const candidate = {
+        ...orderV2,
+        properties: { ...orderV2.properties, note: { type: 'string', maxLength: 200 } },
+      };
       const check = await call('POST', `/v1/schemas/${TYPE}/compatibility`, { schema: candidate });
       expect(check.body).toMatchObject({ compatible: false, level: 'FULL' });
     });
@@ -292,7 +311,12 @@ describe('schema registry API (/v1/schemas) against a real broker', () => {
 
   describe('deprecating and disabling versions', () => {
     const publish = (version?: string): Promise<Answer> =>
-      call('POST', `/v1/messages/${TYPE}`, { orderId: `O-${RUN}`, amount: 7 }, version ? { 'lienthong-schema-version': version } : {});
+      call(
+        'POST',
+        `/v1/messages/${TYPE}`,
+        { orderId: `O-${RUN}`, amount: 7 },
+        version ? { 'lienthong-schema-version': version } : {},
+      );
     const setState = (version: number | string, state: string): Promise<Answer> =>
       call('PUT', `/v1/schemas/${TYPE}/versions/${version}/state`, { state });
 
@@ -301,7 +325,10 @@ describe('schema registry API (/v1/schemas) against a real broker', () => {
       expect(answer.status).toBe(200);
       expect(answer.body).toMatchObject({ type: TYPE, version: 1, state: 'deprecated', deprecated: true });
       expect((await call('GET', `/v1/schemas/${TYPE}/versions/1`)).body).toMatchObject({ deprecated: true });
-      const list = (await call('GET', `/v1/schemas/${TYPE}/versions`)).body['versions'] as Record<string, unknown>[];
+      const list = (await call('GET', `/v1/schemas/${TYPE}/versions`)).body['versions'] as Record<
+        string,
+        unknown
+      >[];
       expect(list[0]).toMatchObject({ version: 1, state: 'deprecated', deprecated: true });
       expect(list[1]).not.toHaveProperty('deprecated');
       const published = await publish('1');
@@ -339,7 +366,9 @@ describe('schema registry API (/v1/schemas) against a real broker', () => {
     });
 
     it('refuses a state change on an unknown type', async () => {
-      const answer = await call('PUT', `/v1/schemas/e2e.${RUN}.nothing/versions/1/state`, { state: 'disabled' });
+      const answer = await call('PUT', `/v1/schemas/e2e.${RUN}.nothing/versions/1/state`, {
+        state: 'disabled',
+      });
       expect(answer.status).toBe(404);
       expect(answer.body['code']).toBe('unknown-type');
     });
@@ -418,6 +447,7 @@ describe('schema registry API (/v1/schemas) against a real broker', () => {
         body: { schema: orderV1, metadata: { ...metadata, examples: [{ orderId: 'A', amount: -1 }] } },
         status: 422,
         code: 'schema-example-invalid',
+        pointers: ['/metadata/examples/0/amount'],
       },
       {
         name: 'an example without its key',
@@ -431,30 +461,46 @@ describe('schema registry API (/v1/schemas) against a real broker', () => {
       {
         name: 'a regex RE2 cannot run (look-ahead)',
         body: {
-          schema: { ...orderV1, properties: { ...orderV1.properties, orderId: { type: 'string', maxLength: 20, pattern: '^(?=A)' } } },
+          schema: {
+            ...orderV1,
+            properties: {
+              ...orderV1.properties,
+              orderId: { type: 'string', maxLength: 20, pattern: '^(?=A)' },
+            },
+          },
           metadata,
         },
         status: 422,
         code: 'schema-unsafe-regex',
+        pointers: ['/schema/properties/orderId/pattern'],
       },
       {
         name: 'a remote $ref',
         body: {
-          schema: { ...orderV1, properties: { ...orderV1.properties, amount: { $ref: 'https://example.org/amount.json' } } },
+          schema: {
+            ...orderV1,
+            properties: { ...orderV1.properties, amount: { $ref: 'https://example.org/amount.json' } },
+          },
           metadata,
         },
         status: 422,
         code: 'schema-remote-ref',
+        pointers: ['/schema/properties/amount/$ref'],
       },
       { name: 'malformed JSON', body: '{"schema": ', status: 400, code: 'malformed-json' },
       { name: 'a duplicate key', body: '{"schema":{},"schema":{}}', status: 400, code: 'duplicate-json-key' },
       { name: 'a __proto__ key', body: '{"__proto__":{}}', status: 400, code: 'forbidden-json-key' },
       { name: 'an empty body', body: '', status: 400, code: 'empty-body' },
-    ])('$status $code for $name', async ({ body, status, code }) => {
-      const answer = await register(body);
-      expect(answer.status).toBe(status);
-      expect(answer.body['code']).toBe(code);
-    });
+    ] as { name: string; body: unknown; status: number; code: string; pointers?: string[] }[])(
+      '$status $code for $name',
+      async ({ body, status, code, pointers }) => {
+        const answer = await register(body);
+        expect(answer.status).toBe(status);
+        expect(answer.body['code']).toBe(code);
+        // Pointers of a refused registration point into the request body.
+        if (pointers) expect(pointersOf(answer)).toEqual(pointers);
+      },
+    );
 
     it('415 for a body that is not JSON', async () => {
       const answer = await register('schema=1', { 'content-type': 'application/x-www-form-urlencoded' });
@@ -473,14 +519,17 @@ describe('schema registry API (/v1/schemas) against a real broker', () => {
       ['a lower-case level', { compatibility: 'backward' }, ['/compatibility']],
       ['no level', {}, ['/compatibility']],
       ['an extra member', { compatibility: 'FULL', scope: 'all' }, ['/scope']],
-    ])('422 invalid-registry-request for a config with %s (type and global)', async (_name, body, pointers) => {
-      for (const path of [`/v1/schemas/${TYPE}/config`, '/v1/schemas/config']) {
-        const answer = await call('PUT', path, body);
-        expect(answer.status).toBe(422);
-        expect(answer.body['code']).toBe('invalid-registry-request');
-        expect(pointersOf(answer)).toEqual(pointers);
-      }
-    });
+    ])(
+      '422 invalid-registry-request for a config with %s (type and global)',
+      async (_name, body, pointers) => {
+        for (const path of [`/v1/schemas/${TYPE}/config`, '/v1/schemas/config']) {
+          const answer = await call('PUT', path, body);
+          expect(answer.status).toBe(422);
+          expect(answer.body['code']).toBe('invalid-registry-request');
+          expect(pointersOf(answer)).toEqual(pointers);
+        }
+      },
+    );
 
     it.each([
       ['no schema', { level: 'FULL' }, ['/schema']],

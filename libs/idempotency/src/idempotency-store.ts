@@ -94,7 +94,8 @@ export function assertStoreArguments(key: string, fingerprint: string, ttlMs?: n
 export function toStoredResponse(value: unknown): StoredResponse | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const { status, headers, body } = value as Record<string, unknown>;
-  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) return undefined;
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599)
+    return undefined;
   if (typeof body !== 'string') return undefined;
   if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return undefined;
   const entries = Object.entries(headers);
@@ -106,6 +107,7 @@ export function toStoredResponse(value: unknown): StoredResponse | undefined {
 /** `toStoredResponse` for a caller's argument: a malformed response is a programming error. */
 export function requireStoredResponse(response: StoredResponse): StoredResponse {
   const stored = toStoredResponse(response);
-  if (stored === undefined) throw new RangeError('response must be { status: 100..599, headers: strings, body: string }');
+  if (stored === undefined)
+    throw new RangeError('response must be { status: 100..599, headers: strings, body: string }');
   return stored;
 }

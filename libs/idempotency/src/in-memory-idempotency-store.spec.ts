@@ -14,7 +14,8 @@ class TestClock {
 
 const FP = 'fingerprint-1';
 
-describeIdempotencyStoreContract('InMemoryIdempotencyStore', () => new InMemoryIdempotencyStore());
+const shared = new InMemoryIdempotencyStore();
+describeIdempotencyStoreContract('InMemoryIdempotencyStore', () => shared);
 
 describe('InMemoryIdempotencyStore', () => {
   it('expires claims and completions by its clock', async () => {

@@ -1,5 +1,9 @@
 import type { BeginResult, CompleteResult, IdempotencyStore, StoredResponse } from './idempotency-store.js';
-import { IdempotencyStoreFullError, assertStoreArguments, requireStoredResponse } from './idempotency-store.js';
+import {
+  IdempotencyStoreFullError,
+  assertStoreArguments,
+  requireStoredResponse,
+} from './idempotency-store.js';
 
 export interface InMemoryIdempotencyStoreOptions {
   /** Epoch milliseconds; `Date.now` unless a test injects a clock. */

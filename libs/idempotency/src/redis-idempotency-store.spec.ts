@@ -37,7 +37,13 @@ describe('RedisIdempotencyStore', () => {
     expect(claimTtl).toBeGreaterThan(25_000);
     expect(claimTtl).toBeLessThanOrEqual(30_000);
 
-    await store.complete('000.00.00.G12 POST /v1/messages/layout', 'key-1', FP_1, RECEIPT_RESPONSE, 3_600_000);
+    await store.complete(
+      '000.00.00.G12 POST /v1/messages/layout',
+      'key-1',
+      FP_1,
+      RECEIPT_RESPONSE,
+      3_600_000,
+    );
     expect(JSON.parse((await redis.get(key))!)).toEqual({
       v: 1,
       fp: FP_1,
@@ -52,12 +58,16 @@ describe('RedisIdempotencyStore', () => {
     expect(store.redisKey('a:b', 'c')).not.toBe(store.redisKey('a', 'b:c'));
   });
 
-  it('lets exactly one of two replicas (two connections) claim a key at the same moment', async () => {
+  it('lets exactly one of several replicas, each with its own connection, claim a key', async () => {
     const replicas = Array.from({ length: 4 }, () => connectTestRedis());
     try {
-      const stores = replicas.map((client) => new RedisIdempotencyStore({ redis: client, keyPrefix: PREFIX }));
+      const stores = replicas.map(
+        (client) => new RedisIdempotencyStore({ redis: client, keyPrefix: PREFIX }),
+      );
       for (let round = 0; round < 10; round++) {
-        const results = await Promise.all(stores.map((s) => s.begin('replicas', `key-${round}`, FP_1, 30_000)));
+        const results = await Promise.all(
+          stores.map((s) => s.begin('replicas', `key-${round}`, FP_1, 30_000)),
+        );
         expect(results.filter((r) => r.state === 'claimed')).toHaveLength(1);
       }
     } finally {
@@ -67,10 +77,17 @@ describe('RedisIdempotencyStore', () => {
 
   it('refuses to interpret a key that does not hold one of its entries', async () => {
     const scope = 'corrupt';
-    const cases = ['not json', '{"v":2,"fp":"x","state":"in-flight"}', '{"v":1,"fp":"x","state":"completed"}', '[]'];
+    const cases = [
+      'not json',
+      '{"v":2,"fp":"x","state":"in-flight"}',
+      '{"v":1,"fp":"x","state":"completed"}',
+      '[]',
+    ];
     for (const [i, value] of cases.entries()) {
       await redis.set(store.redisKey(scope, `key-${i}`), value, 'PX', 30_000);
-      await expect(store.begin(scope, `key-${i}`, FP_1, 30_000)).rejects.toBeInstanceOf(IdempotencyStoreError);
+      await expect(store.begin(scope, `key-${i}`, FP_1, 30_000)).rejects.toBeInstanceOf(
+        IdempotencyStoreError,
+      );
     }
     await redis.set(store.redisKey(scope, 'lua'), 'not json', 'PX', 30_000);
     await expect(store.complete(scope, 'lua', FP_1, RECEIPT_RESPONSE, 30_000)).rejects.toBeInstanceOf(

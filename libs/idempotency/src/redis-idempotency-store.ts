@@ -78,6 +78,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   private readonly ownsConnection: boolean;
   private readonly completeScript: RedisScript;
   private readonly abandonScript: RedisScript;
+  private closing: Promise<void> | undefined;
 
   constructor(options: RedisIdempotencyStoreOptions) {
     this.keyPrefix = options.keyPrefix ?? IDEMPOTENCY_REDIS_KEY_PREFIX;
@@ -124,7 +125,12 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       state: 'completed',
       response: requireStoredResponse(response),
     };
-    const outcome = await this.completeScript.run(redisKey, fingerprint, JSON.stringify(entry), String(ttlMs));
+    const outcome = await this.completeScript.run(
+      redisKey,
+      fingerprint,
+      JSON.stringify(entry),
+      String(ttlMs),
+    );
     switch (outcome) {
       case 'stored':
       case 'already-completed':
@@ -143,9 +149,17 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     return outcome === 1;
   }
 
-  async close(): Promise<void> {
-    if (!this.ownsConnection || this.redis.status === 'end') return;
-    await this.redis.quit();
+  close(): Promise<void> {
+    if (!this.ownsConnection) return Promise.resolve();
+    // QUIT lets replies in flight arrive; a connection that is not up is simply dropped.
+    this.closing ??=
+      this.redis.status === 'ready'
+        ? this.redis.quit().then(
+            () => undefined,
+            () => this.redis.disconnect(),
+          )
+        : Promise.resolve(this.redis.disconnect());
+    return this.closing;
   }
 }
 

@@ -11,7 +11,9 @@ describe('requestFingerprint', () => {
       .update(JSON.stringify(['POST', PATH, [['lienthong-signature', 'sig']]]))
       .update('{"a":1}')
       .digest('base64url');
-    expect(requestFingerprint('post', PATH, bytes('{"a":1}'), { 'lienthong-signature': 'sig' })).toBe(expected);
+    expect(requestFingerprint('post', PATH, bytes('{"a":1}'), { 'lienthong-signature': 'sig' })).toBe(
+      expected,
+    );
     expect(requestFingerprint('POST', PATH, bytes('{}'))).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
@@ -34,7 +36,9 @@ describe('requestFingerprint', () => {
   });
 
   it('cannot be steered by moving text between the path, the extras and the body', () => {
-    expect(requestFingerprint('POST', '/a', bytes('b'))).not.toBe(requestFingerprint('POST', '/ab', bytes('')));
+    expect(requestFingerprint('POST', '/a', bytes('b'))).not.toBe(
+      requestFingerprint('POST', '/ab', bytes('')),
+    );
     expect(requestFingerprint('POST', '/a', bytes(''), { k: 'v' })).not.toBe(
       requestFingerprint('POST', '/a', bytes('[["k","v"]]')),
     );

@@ -94,7 +94,7 @@ export class RegistryState implements RegistryStateMachine {
     const level = subject.compatibility ?? this.globalCompatibility;
     const previous = subject.versions.map((v) => ({
       version: v.version,
-      schema: v.schema as Record<string, unknown>,
+      schema: v.schema,
     }));
     if (previous.length > 0 && level !== 'NONE') {
       const verdict = this.compatibility(command.schema, previous, level);

@@ -65,9 +65,7 @@ export class SchemaRegistry {
     level?: CompatibilityLevel,
   ): CompatibilityResult {
     const effective = level ?? this.state.effectiveCompatibility(type);
-    const previous = this.state
-      .versions(type)
-      .map((v) => ({ version: v.version, schema: v.schema as Record<string, unknown> }));
+    const previous = this.state.versions(type).map((v) => ({ version: v.version, schema: v.schema }));
     if (previous.length === 0 || effective === 'NONE') return { compatible: true, reasons: [] };
     return this.deps.compatibility(candidate, previous, effective);
   }

@@ -63,7 +63,7 @@ export class SchemaValidators {
           const uri = value.split('#')[0]!;
           const match = REGISTRY_REF.exec(uri);
           const target = match ? this.state.version(match[1]!, Number(match[2])) : undefined;
-          if (target && !found.has(uri)) found.set(uri, target.schema as Record<string, unknown>);
+          if (target && !found.has(uri)) found.set(uri, target.schema);
         } else {
           visit(value);
         }

@@ -32,3 +32,10 @@ export type {
   SchemaSafetyOptions,
   UntrustedSchemaOptions,
 } from './safe-schema/schema-safety.js';
+export { findBreaks, isSubschema } from './compatibility/schema-inclusion.js';
+export type { SchemaBreak, SchemaLabels } from './compatibility/compatibility-rules.js';
+export { createSafeSchemaCompiler } from './safe-schema/schema-safety.js';
+export type { SchemaProblemCode } from './safe-schema/schema-safety.js';
+export { UnsupportedPatternError, compileRe2Pattern, re2RegExp } from './safe-schema/re2-regexp.js';
+export { draftOfDocument } from './safe-schema/schema-keywords.js';
+export type { SchemaDraft } from './safe-schema/schema-keywords.js';

@@ -67,7 +67,9 @@ describe('RedisJtiStore', () => {
       const stores = replicas.map((client) => new RedisJtiStore(client, { keyPrefix: PREFIX }));
       const jti = randomUUID();
       const exp = secondsFromNow(300_000);
-      const results = await Promise.all(stores.flatMap((s) => [s, s].map((t) => t.remember(jti, AGENCY_A, exp))));
+      const results = await Promise.all(
+        stores.flatMap((s) => [s, s].map((t) => t.remember(jti, AGENCY_A, exp))),
+      );
       expect(results.filter(Boolean)).toHaveLength(1);
     } finally {
       await Promise.all(replicas.map((client) => client.quit()));

@@ -146,7 +146,10 @@ function message(version: SchemaVersion): Json {
     summary: metadata.description.vi,
     description: notes.join(' '),
     contentType: RECORD_CONTENT_TYPE,
-    correlationId: { description: 'The CloudEvents id (UUIDv7).', location: `$message.header#/${CE_HEADERS.id}` },
+    correlationId: {
+      description: 'The CloudEvents id (UUIDv7).',
+      location: `$message.header#/${CE_HEADERS.id}`,
+    },
     headers: cloudEventsHeaders(version),
     payload: { $ref: `#/components/schemas/${schemaComponentKey(type, version.version)}` },
     examples: metadata.examples.map((payload, i) => ({
@@ -183,22 +186,36 @@ function cloudEventsHeaders(version: SchemaVersion): Json {
     ],
     properties: {
       [CE_HEADERS.specversion]: { type: 'string', const: CLOUDEVENTS_SPEC_VERSION },
-      [CE_HEADERS.id]: { type: 'string', format: 'uuid', description: 'Event id, a UUIDv7 set by the gateway.' },
+      [CE_HEADERS.id]: {
+        type: 'string',
+        format: 'uuid',
+        description: 'Event id, a UUIDv7 set by the gateway.',
+      },
       [CE_HEADERS.source]: {
         type: 'string',
         pattern: AGENCY_CODE_PATTERN.source,
         description: 'Code of the publishing agency (Decision 20/2020/QĐ-TTg).',
       },
       [CE_HEADERS.type]: { type: 'string', const: version.type },
-      [CE_HEADERS.time]: { type: 'string', format: 'date-time', description: 'When the gateway accepted the record.' },
+      [CE_HEADERS.time]: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the gateway accepted the record.',
+      },
       [CE_HEADERS.dataschema]: {
         type: 'string',
         pattern: `^${escapeRegExp(dataschema.slice(0, dataschema.lastIndexOf(':') + 1))}[1-9][0-9]*$`,
         description: `The registered schema version the record was validated against (this document: ${dataschema}).`,
       },
-      [CE_HEADERS.subject]: { type: 'string', description: `The record key: the value at ${version.metadata.keyPointer}.` },
+      [CE_HEADERS.subject]: {
+        type: 'string',
+        description: `The record key: the value at ${version.metadata.keyPointer}.`,
+      },
       [CONTENT_TYPE_HEADER]: { type: 'string', const: RECORD_CONTENT_TYPE },
-      [TRACEPARENT_HEADER]: { type: 'string', description: 'W3C Trace Context, when the publisher sent one.' },
+      [TRACEPARENT_HEADER]: {
+        type: 'string',
+        description: 'W3C Trace Context, when the publisher sent one.',
+      },
     },
   };
 }
@@ -231,7 +248,8 @@ function rewriteReferences(
 ): Json {
   const root = version.schema;
   const rootId = typeof root['$id'] === 'string' ? root['$id'].split('#')[0] : undefined;
-  const base = (v: SchemaVersion): string => `#/components/schemas/${schemaComponentKey(v.type, v.version)}/schema`;
+  const base = (v: SchemaVersion): string =>
+    `#/components/schemas/${schemaComponentKey(v.type, v.version)}/schema`;
   const anchors = collectAnchors(root);
 
   const rewrite = (reference: string): string => {
@@ -281,7 +299,11 @@ function collectAnchors(root: unknown): Map<string, string> {
     }
     for (const [key, value] of Object.entries(object)) {
       if (isNameMap || !isDataKeyword(key)) {
-        walk(value, `${pointer}/${fragmentEncode(escapePointer(key))}`, !isNameMap && NAME_MAP_KEYWORDS.has(key));
+        walk(
+          value,
+          `${pointer}/${fragmentEncode(escapePointer(key))}`,
+          !isNameMap && NAME_MAP_KEYWORDS.has(key),
+        );
       }
     }
   };

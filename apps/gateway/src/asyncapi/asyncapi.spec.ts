@@ -3,7 +3,12 @@ import type { SchemaVersion } from '@lienthong/registry';
 import { resolvePointer } from '@lienthong/schema';
 import { buildAsyncApiDocument, schemaFormatOf } from './asyncapi-document.js';
 
-function version(type: string, n: number, schema: Record<string, unknown>, examples: unknown[] = []): SchemaVersion {
+function version(
+  type: string,
+  n: number,
+  schema: Record<string, unknown>,
+  examples: unknown[] = [],
+): SchemaVersion {
   return {
     type,
     version: n,
@@ -94,14 +99,22 @@ describe('buildAsyncApiDocument', () => {
   });
 
   it('includes a version referenced by another type even when it is not the latest', () => {
-    expect(Object.keys(at('/components/schemas') as object).sort()).toEqual(['address.v1', 'address.v2', 'citizen.v1']);
+    expect(Object.keys(at('/components/schemas') as object).sort()).toEqual([
+      'address.v1',
+      'address.v2',
+      'citizen.v1',
+    ]);
   });
 
   it('carries the examples with the CloudEvents headers a subscriber would see', () => {
     expect(at('/components/messages/citizen/examples')).toEqual([
       {
         name: 'example-1',
-        headers: expect.objectContaining({ ce_type: 'citizen', ce_subject: '001', ce_dataschema: 'urn:lienthong:schema:citizen:1' }),
+        headers: expect.objectContaining({
+          ce_type: 'citizen',
+          ce_subject: '001',
+          ce_dataschema: 'urn:lienthong:schema:citizen:1',
+        }),
         payload: { id: '001', name: 'An' },
       },
     ]);
@@ -117,6 +130,8 @@ describe('buildAsyncApiDocument', () => {
   });
 
   it('is deterministic', () => {
-    expect(JSON.stringify(build([citizenV1, addressV2], [addressV1, addressV2, citizenV1]))).toBe(JSON.stringify(document));
+    expect(JSON.stringify(build([citizenV1, addressV2], [addressV1, addressV2, citizenV1]))).toBe(
+      JSON.stringify(document),
+    );
   });
 });

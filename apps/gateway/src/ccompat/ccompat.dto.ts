@@ -47,12 +47,20 @@ const SUBMISSION_MEMBERS = ['schema', 'schemaType', 'references'];
 export function parseSubmittedSchema(body: Buffer | undefined): SubmittedSchema {
   const value = parseStrictJson(requireBody(body));
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfluentError(422, CONFLUENT_CODES.unrecognizedField, 'The request body must be a JSON object.');
+    throw new ConfluentError(
+      422,
+      CONFLUENT_CODES.unrecognizedField,
+      'The request body must be a JSON object.',
+    );
   }
   const request = value as Record<string, unknown>;
   const unknown = Object.keys(request).filter((k) => !SUBMISSION_MEMBERS.includes(k));
   if (unknown.length > 0) {
-    throw new ConfluentError(422, CONFLUENT_CODES.unrecognizedField, `Unrecognized field: ${unknown.join(', ')}`);
+    throw new ConfluentError(
+      422,
+      CONFLUENT_CODES.unrecognizedField,
+      `Unrecognized field: ${unknown.join(', ')}`,
+    );
   }
   const schemaType = request['schemaType'] ?? 'AVRO';
   if (schemaType !== 'JSON') {
@@ -63,7 +71,11 @@ export function parseSubmittedSchema(body: Buffer | undefined): SubmittedSchema 
     );
   }
   const references = request['references'];
-  if (references !== undefined && references !== null && !(Array.isArray(references) && references.length === 0)) {
+  if (
+    references !== undefined &&
+    references !== null &&
+    !(Array.isArray(references) && references.length === 0)
+  ) {
     throw new ConfluentError(
       422,
       CONFLUENT_CODES.invalidSchema,
@@ -72,17 +84,29 @@ export function parseSubmittedSchema(body: Buffer | undefined): SubmittedSchema 
   }
   const text = request['schema'];
   if (typeof text !== 'string') {
-    throw new ConfluentError(422, CONFLUENT_CODES.invalidSchema, 'Invalid schema: "schema" must be a string holding the JSON Schema.');
+    throw new ConfluentError(
+      422,
+      CONFLUENT_CODES.invalidSchema,
+      'Invalid schema: "schema" must be a string holding the JSON Schema.',
+    );
   }
   let schema: unknown;
   try {
     schema = parseStrictJson(Buffer.from(text, 'utf8'));
   } catch (error) {
     const reason = error instanceof LienthongError ? error.message : 'not JSON';
-    throw new ConfluentError(422, CONFLUENT_CODES.invalidSchema, `Invalid schema: the schema string is not strict JSON (${reason}).`);
+    throw new ConfluentError(
+      422,
+      CONFLUENT_CODES.invalidSchema,
+      `Invalid schema: the schema string is not strict JSON (${reason}).`,
+    );
   }
   if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) {
-    throw new ConfluentError(422, CONFLUENT_CODES.invalidSchema, 'Invalid schema: a JSON Schema document must be an object.');
+    throw new ConfluentError(
+      422,
+      CONFLUENT_CODES.invalidSchema,
+      'Invalid schema: a JSON Schema document must be an object.',
+    );
   }
   return { schema: schema as Record<string, unknown> };
 }
@@ -90,13 +114,16 @@ export function parseSubmittedSchema(body: Buffer | undefined): SubmittedSchema 
 /** `PUT /config[/{s}]` body: `{"compatibility": LEVEL}` (Confluent also reads `compatibilityLevel`). */
 export function parseConfluentConfig(body: Buffer | undefined): CompatibilityLevel {
   const value = parseStrictJson(requireBody(body));
-  const request = (value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {}) as Record<
-    string,
-    unknown
-  >;
+  const request = (
+    value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {}
+  ) as Record<string, unknown>;
   const unknown = Object.keys(request).filter((k) => k !== 'compatibility' && k !== 'compatibilityLevel');
   if (unknown.length > 0) {
-    throw new ConfluentError(422, CONFLUENT_CODES.unrecognizedField, `Unrecognized field: ${unknown.join(', ')}`);
+    throw new ConfluentError(
+      422,
+      CONFLUENT_CODES.unrecognizedField,
+      `Unrecognized field: ${unknown.join(', ')}`,
+    );
   }
   const raw = request['compatibility'] ?? request['compatibilityLevel'];
   const level = typeof raw === 'string' ? raw.toUpperCase() : raw;
@@ -156,7 +183,10 @@ export function deriveMetadata(
     refuse('x-lienthong-key must be a non-empty JSON pointer such as "/id".');
   }
   const personalData = schema['x-lienthong-personal-data'] ?? [];
-  if (!Array.isArray(personalData) || !personalData.every((p) => typeof p === 'string' && p !== '' && isJsonPointer(p))) {
+  if (
+    !Array.isArray(personalData) ||
+    !personalData.every((p) => typeof p === 'string' && p !== '' && isJsonPointer(p))
+  ) {
     refuse('x-lienthong-personal-data must be an array of JSON pointers.');
   }
   const signatureRequired = schema['x-lienthong-signature-required'] ?? false;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { isMessageType } from '@lienthong/contracts';
-import type { CompatibilityLevel, CompatibilityReason, SchemaVersion } from '@lienthong/registry';
+import type { CompatibilityLevel, SchemaVersion } from '@lienthong/registry';
 import { RegistryState, SchemaRegistry, canonicalJson } from '@lienthong/registry';
 import { checkCompatibility } from '@lienthong/schema';
 import type {
@@ -9,7 +9,12 @@ import type {
   SchemaByIdBody,
   SubjectVersionBody,
 } from './ccompat.dto.js';
-import { deriveMetadata, parseConfluentConfig, parseConfluentVersion, parseSubmittedSchema } from './ccompat.dto.js';
+import {
+  deriveMetadata,
+  parseConfluentConfig,
+  parseConfluentVersion,
+  parseSubmittedSchema,
+} from './ccompat.dto.js';
 import { CONFLUENT_CODES, ConfluentError } from './confluent.exception.js';
 
 /**
@@ -74,18 +79,20 @@ export class CcompatService {
    * `POST /compatibility/subjects/{s}/versions/{v}`: the candidate against that one version,
    * in the direction the subject's level asks for (as Confluent does for a named version).
    */
-  compatibility(subject: string, version: string, body: Buffer | undefined, verbose: boolean): CompatibilityBody {
+  compatibility(
+    subject: string,
+    version: string,
+    body: Buffer | undefined,
+    verbose: boolean,
+  ): CompatibilityBody {
     const against = this.findVersion(subject, version);
     const { schema } = parseSubmittedSchema(body);
     const level = this.state.effectiveCompatibility(subject);
     if (level === 'NONE') return { is_compatible: true, ...(verbose ? { messages: [] } : {}) };
-    const verdict = checkCompatibility(
-      schema,
-      [{ version: against.version, schema: against.schema as Record<string, unknown> }],
-      level,
-    );
+    const verdict = checkCompatibility(schema, [{ version: against.version, schema: against.schema }], level);
     const answer: CompatibilityBody = { is_compatible: verdict.compatible };
-    if (verbose) answer.messages = verdict.reasons.map((r: CompatibilityReason) => `${r.rule} at ${r.pointer || '/'}: ${r.message}`);
+    if (verbose)
+      answer.messages = verdict.reasons.map((r) => `${r.rule} at ${r.pointer || '/'}: ${r.message}`);
     return answer;
   }
 
@@ -137,5 +144,11 @@ export class CcompatService {
 }
 
 function subjectVersionBody(v: SchemaVersion): SubjectVersionBody {
-  return { subject: v.type, version: v.version, id: v.id, schemaType: 'JSON', schema: JSON.stringify(v.schema) };
+  return {
+    subject: v.type,
+    version: v.version,
+    id: v.id,
+    schemaType: 'JSON',
+    schema: JSON.stringify(v.schema),
+  };
 }

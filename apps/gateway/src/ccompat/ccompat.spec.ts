@@ -1,10 +1,19 @@
 import { describe, expect, it } from '@jest/globals';
 import { LienthongError } from '@lienthong/contracts';
-import { deriveMetadata, parseConfluentConfig, parseConfluentVersion, parseSubmittedSchema } from './ccompat.dto.js';
+import {
+  deriveMetadata,
+  parseConfluentConfig,
+  parseConfluentVersion,
+  parseSubmittedSchema,
+} from './ccompat.dto.js';
 import { ConfluentError, toConfluentError } from './confluent.exception.js';
 
 const body = (value: unknown): Buffer => Buffer.from(JSON.stringify(value), 'utf8');
-const schema = { type: 'object', properties: { id: { type: 'string', maxLength: 10 } }, 'x-lienthong-key': '/id' };
+const schema = {
+  type: 'object',
+  properties: { id: { type: 'string', maxLength: 10 } },
+  'x-lienthong-key': '/id',
+};
 
 function confluentCode(run: () => unknown): number | string | undefined {
   try {
@@ -19,8 +28,12 @@ function confluentCode(run: () => unknown): number | string | undefined {
 
 describe('parseSubmittedSchema', () => {
   it('reads the schema string of a JSON registration, with or without empty references', () => {
-    expect(parseSubmittedSchema(body({ schema: JSON.stringify(schema), schemaType: 'JSON' }))).toEqual({ schema });
-    expect(parseSubmittedSchema(body({ schema: JSON.stringify(schema), schemaType: 'JSON', references: [] }))).toEqual({
+    expect(parseSubmittedSchema(body({ schema: JSON.stringify(schema), schemaType: 'JSON' }))).toEqual({
+      schema,
+    });
+    expect(
+      parseSubmittedSchema(body({ schema: JSON.stringify(schema), schemaType: 'JSON', references: [] })),
+    ).toEqual({
       schema,
     });
   });
@@ -29,10 +42,18 @@ describe('parseSubmittedSchema', () => {
     ['no schemaType (Confluent reads that as Avro)', { schema: '{}' }, 42201],
     ['PROTOBUF', { schema: 'syntax = "proto3";', schemaType: 'PROTOBUF' }, 42201],
     ['AVRO', { schema: '{"type":"record"}', schemaType: 'AVRO' }, 42201],
-    ['references to other subjects', { schema: '{}', schemaType: 'JSON', references: [{ name: 'a', subject: 'b', version: 1 }] }, 42201],
+    [
+      'references to other subjects',
+      { schema: '{}', schemaType: 'JSON', references: [{ name: 'a', subject: 'b', version: 1 }] },
+      42201,
+    ],
     ['a schema that is not a string', { schema: {}, schemaType: 'JSON' }, 42201],
     ['a schema string that is not JSON', { schema: '{"type":', schemaType: 'JSON' }, 42201],
-    ['a schema string with a duplicate key', { schema: '{"type":"object","type":"string"}', schemaType: 'JSON' }, 42201],
+    [
+      'a schema string with a duplicate key',
+      { schema: '{"type":"object","type":"string"}', schemaType: 'JSON' },
+      42201,
+    ],
     ['a schema that is an array', { schema: '[]', schemaType: 'JSON' }, 42201],
     ['an unknown field', { schema: '{}', schemaType: 'JSON', normalize: true }, 422],
     ['a body that is not an object', ['{}'], 422],
@@ -60,9 +81,9 @@ describe('deriveMetadata', () => {
 
   it('prefers x-lienthong-description, then description, then title, then the subject', () => {
     const bilingual = { vi: 'Đơn hàng', en: 'Orders' };
-    expect(deriveMetadata('s', { ...schema, title: 't', 'x-lienthong-description': bilingual }, 'A').description).toEqual(
-      bilingual,
-    );
+    expect(
+      deriveMetadata('s', { ...schema, title: 't', 'x-lienthong-description': bilingual }, 'A').description,
+    ).toEqual(bilingual);
     expect(deriveMetadata('s', { ...schema, title: 't', description: 'd' }, 'A').description.en).toBe('d');
     expect(deriveMetadata('s', { ...schema, title: 't' }, 'A').description.en).toBe('t');
     expect(deriveMetadata('s', schema, 'A').description.en).toBe('s');
@@ -79,7 +100,11 @@ describe('deriveMetadata', () => {
       },
       'A',
     );
-    expect(metadata).toMatchObject({ personalData: ['/name'], signatureRequired: true, examples: [{ id: 'a' }] });
+    expect(metadata).toMatchObject({
+      personalData: ['/name'],
+      signatureRequired: true,
+      examples: [{ id: 'a' }],
+    });
   });
 
   it.each([
@@ -119,7 +144,9 @@ describe('parseConfluentVersion', () => {
 describe('parseConfluentConfig', () => {
   it('reads compatibility (or compatibilityLevel), in any case', () => {
     expect(parseConfluentConfig(body({ compatibility: 'FULL' }))).toBe('FULL');
-    expect(parseConfluentConfig(body({ compatibilityLevel: 'backward_transitive' }))).toBe('BACKWARD_TRANSITIVE');
+    expect(parseConfluentConfig(body({ compatibilityLevel: 'backward_transitive' }))).toBe(
+      'BACKWARD_TRANSITIVE',
+    );
   });
 
   it.each([

@@ -4,7 +4,12 @@ import type { Language } from '@lienthong/contracts';
 import { LienthongError, negotiateLanguage } from '@lienthong/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ConfluentErrorBody } from './confluent.exception.js';
-import { CONFLUENT_CODES, CONFLUENT_MEDIA_TYPE, ConfluentError, toConfluentError } from './confluent.exception.js';
+import {
+  CONFLUENT_CODES,
+  CONFLUENT_MEDIA_TYPE,
+  ConfluentError,
+  toConfluentError,
+} from './confluent.exception.js';
 
 /**
  * Renders errors on `/ccompat` routes the way Confluent Schema Registry does, because that is
@@ -37,7 +42,11 @@ export class ConfluentErrorFilter implements ExceptionFilter {
         ? exception.getStatus()
         : (exception as { statusCode?: unknown } | null)?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      return new ConfluentError(status, status, exception instanceof Error ? exception.message : `HTTP ${status}`);
+      return new ConfluentError(
+        status,
+        status,
+        exception instanceof Error ? exception.message : `HTTP ${status}`,
+      );
     }
     this.logger.error(
       `request ${String(request.id)} failed: ${exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception)}`,

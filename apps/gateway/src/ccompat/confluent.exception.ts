@@ -55,10 +55,14 @@ const SPECIFIC_CODES: Partial<Record<ProblemCode, { status: number; errorCode: n
 /** Maps a domain error to Confluent's codes; the message keeps Lienthong's detail and pointers. */
 export function toConfluentError(error: LienthongError, lang: Language): ConfluentError {
   const title = PROBLEM_CATALOGUE[error.code][lang];
-  const detail = (lang === 'vi' ? (error.options.detailVi ?? error.options.detail) : error.options.detail) ?? title;
+  const detail =
+    (lang === 'vi' ? (error.options.detailVi ?? error.options.detail) : error.options.detail) ?? title;
   const pointers = (error.options.errors ?? [])
     .slice(0, 20)
-    .map((e) => `${e.pointer === '' ? '/' : e.pointer}: ${lang === 'vi' ? (e.messageVi ?? e.message) : e.message}`);
+    .map(
+      (e) =>
+        `${e.pointer === '' ? '/' : e.pointer}: ${lang === 'vi' ? (e.messageVi ?? e.message) : e.message}`,
+    );
   const message = pointers.length > 0 ? `${detail} ${pointers.join('; ')}` : detail;
   const specific = SPECIFIC_CODES[error.code];
   if (specific) return new ConfluentError(specific.status, specific.errorCode, message);

@@ -61,8 +61,7 @@ export class RegistryLifecycle implements OnApplicationBootstrap, OnApplicationS
     {
       provide: SchemaValidators,
       inject: [RegistryState],
-      useFactory: (state: RegistryState): SchemaValidators =>
-        new SchemaValidators(state, safeCompile),
+      useFactory: (state: RegistryState): SchemaValidators => new SchemaValidators(state, safeCompile),
     },
     {
       provide: RegistryLog,

@@ -298,8 +298,10 @@ function parseMetadata(check: BodyChecker, value: unknown): SchemaVersionMetadat
     if (d) {
       const vi = check.required(d, 'vi', `${at}/description`);
       const en = check.required(d, 'en', `${at}/description`);
-      const viText = vi === undefined ? undefined : check.text(vi, `${at}/description/vi`, MAX_DESCRIPTION_LENGTH);
-      const enText = en === undefined ? undefined : check.text(en, `${at}/description/en`, MAX_DESCRIPTION_LENGTH);
+      const viText =
+        vi === undefined ? undefined : check.text(vi, `${at}/description/vi`, MAX_DESCRIPTION_LENGTH);
+      const enText =
+        en === undefined ? undefined : check.text(en, `${at}/description/en`, MAX_DESCRIPTION_LENGTH);
       if (viText !== undefined && enText !== undefined) description = { vi: viText, en: enText };
     }
   }
@@ -338,7 +340,8 @@ function parseMetadata(check: BodyChecker, value: unknown): SchemaVersionMetadat
   let examples: unknown[] = [];
   if (m['examples'] !== undefined) {
     if (Array.isArray(m['examples'])) examples = m['examples'] as unknown[];
-    else check.fail(`${at}/examples`, 'must be an array of example records', 'phải là mảng các bản ghi ví dụ');
+    else
+      check.fail(`${at}/examples`, 'must be an array of example records', 'phải là mảng các bản ghi ví dụ');
   }
 
   if (owner === undefined || description === undefined || keyPointer === undefined) return undefined;

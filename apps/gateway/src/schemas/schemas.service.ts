@@ -35,9 +35,13 @@ export class SchemasService {
     private readonly registry: SchemaRegistry,
   ) {}
 
-  register(type: string, body: unknown, by: string): Promise<RegistrationResult> {
+  async register(type: string, body: unknown, by: string): Promise<RegistrationResult> {
     parseTypeName(type);
-    return this.registry.register(type, parseRegistration(body), by);
+    try {
+      return await this.registry.register(type, parseRegistration(body), by);
+    } catch (error) {
+      throw pointIntoRequest(error);
+    }
   }
 
   list(): TypeList {
@@ -150,4 +154,30 @@ export class SchemasService {
       });
     }
   }
+}
+
+/** Refusals of the schema document itself, whose pointers the registry gives within the schema. */
+const SCHEMA_DOCUMENT_REFUSALS = new Set<string>([
+  'schema-invalid',
+  'schema-unsafe-regex',
+  'schema-remote-ref',
+  'schema-data-ref',
+  'schema-too-large',
+  'schema-too-deep',
+  'schema-format-not-allowed',
+  'schema-draft-not-supported',
+]);
+
+/**
+ * A 422 of this API names pointers into the request body, so a refusal of the schema document
+ * gets `/schema` in front of its pointers. Incompatibility reasons (409) stay pointers into the
+ * candidate schema, as the compatibility check reports them.
+ */
+function pointIntoRequest(error: unknown): unknown {
+  if (!(error instanceof LienthongError) || !SCHEMA_DOCUMENT_REFUSALS.has(error.code)) return error;
+  return new LienthongError(error.code, {
+    ...error.options,
+    errors: error.options.errors?.map((e) => ({ ...e, pointer: `/schema${e.pointer}` })),
+    cause: error,
+  });
 }

@@ -65,12 +65,32 @@ describe('parseRegistration', () => {
     ['an unknown metadata member', { schema, metadata: { ...metadata, type: 'x' } }, ['/metadata/type']],
     ['an escaped unknown member name', { schema, metadata: { ...metadata, 'a/b': 1 } }, ['/metadata/a~1b']],
     ['no owner', { schema, metadata: { ...metadata, owner: undefined } }, ['/metadata/owner']],
-    ['a lower-case owner', { schema, metadata: { ...metadata, owner: '000.00.00.g01' } }, ['/metadata/owner']],
+    [
+      'a lower-case owner',
+      { schema, metadata: { ...metadata, owner: '000.00.00.g01' } },
+      ['/metadata/owner'],
+    ],
     ['an owner that is not a string', { schema, metadata: { ...metadata, owner: 12 } }, ['/metadata/owner']],
-    ['an owner code too long', { schema, metadata: { ...metadata, owner: `${'1.'.repeat(18)}1` } }, ['/metadata/owner']],
-    ['no description', { schema, metadata: { ...metadata, description: undefined } }, ['/metadata/description']],
-    ['a description string', { schema, metadata: { ...metadata, description: 'x' } }, ['/metadata/description']],
-    ['no English description', { schema, metadata: { ...metadata, description: { vi: 'x' } } }, ['/metadata/description/en']],
+    [
+      'an owner code too long',
+      { schema, metadata: { ...metadata, owner: `${'1.'.repeat(18)}1` } },
+      ['/metadata/owner'],
+    ],
+    [
+      'no description',
+      { schema, metadata: { ...metadata, description: undefined } },
+      ['/metadata/description'],
+    ],
+    [
+      'a description string',
+      { schema, metadata: { ...metadata, description: 'x' } },
+      ['/metadata/description'],
+    ],
+    [
+      'no English description',
+      { schema, metadata: { ...metadata, description: { vi: 'x' } } },
+      ['/metadata/description/en'],
+    ],
     [
       'an empty Vietnamese description',
       { schema, metadata: { ...metadata, description: { vi: ' ', en: 'x' } } },
@@ -86,11 +106,31 @@ describe('parseRegistration', () => {
       { schema, metadata: { ...metadata, description: { vi: 'x'.repeat(2_001), en: 'y' } } },
       ['/metadata/description/vi'],
     ],
-    ['no key pointer', { schema, metadata: { ...metadata, keyPointer: undefined } }, ['/metadata/keyPointer']],
-    ['an empty key pointer (the whole record)', { schema, metadata: { ...metadata, keyPointer: '' } }, ['/metadata/keyPointer']],
-    ['a key pointer without a slash', { schema, metadata: { ...metadata, keyPointer: 'id' } }, ['/metadata/keyPointer']],
-    ['a key pointer with a bad escape', { schema, metadata: { ...metadata, keyPointer: '/a~2' } }, ['/metadata/keyPointer']],
-    ['personal data not a list', { schema, metadata: { ...metadata, personalData: '/id' } }, ['/metadata/personalData']],
+    [
+      'no key pointer',
+      { schema, metadata: { ...metadata, keyPointer: undefined } },
+      ['/metadata/keyPointer'],
+    ],
+    [
+      'an empty key pointer (the whole record)',
+      { schema, metadata: { ...metadata, keyPointer: '' } },
+      ['/metadata/keyPointer'],
+    ],
+    [
+      'a key pointer without a slash',
+      { schema, metadata: { ...metadata, keyPointer: 'id' } },
+      ['/metadata/keyPointer'],
+    ],
+    [
+      'a key pointer with a bad escape',
+      { schema, metadata: { ...metadata, keyPointer: '/a~2' } },
+      ['/metadata/keyPointer'],
+    ],
+    [
+      'personal data not a list',
+      { schema, metadata: { ...metadata, personalData: '/id' } },
+      ['/metadata/personalData'],
+    ],
     [
       'personal data with a bad pointer',
       { schema, metadata: { ...metadata, personalData: ['/id', 'name', 3] } },
@@ -111,7 +151,11 @@ describe('parseRegistration', () => {
       { schema, metadata: { ...metadata, signatureRequired: 'yes' } },
       ['/metadata/signatureRequired'],
     ],
-    ['examples not a list', { schema, metadata: { ...metadata, examples: { id: 'a' } } }, ['/metadata/examples']],
+    [
+      'examples not a list',
+      { schema, metadata: { ...metadata, examples: { id: 'a' } } },
+      ['/metadata/examples'],
+    ],
     [
       'several problems at once',
       { schema: 1, metadata: { owner: 'x', keyPointer: 'id', extra: true } },
@@ -142,17 +186,25 @@ describe('parseCompatibilityRequest', () => {
     ['an unknown member', { schema, metadata: {} }, ['/metadata']],
     ['not an object', [schema], ['']],
   ])('refuses %s', (_name, body, pointers) => {
-    expect(refusal(() => parseCompatibilityRequest(body))).toEqual({ code: 'invalid-registry-request', pointers });
+    expect(refusal(() => parseCompatibilityRequest(body))).toEqual({
+      code: 'invalid-registry-request',
+      pointers,
+    });
   });
 });
 
 describe('parseConfigUpdate', () => {
-  it.each(['BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE', 'NONE'])(
-    'accepts %s',
-    (level) => {
-      expect(parseConfigUpdate({ compatibility: level })).toBe(level);
-    },
-  );
+  it.each([
+    'BACKWARD',
+    'BACKWARD_TRANSITIVE',
+    'FORWARD',
+    'FORWARD_TRANSITIVE',
+    'FULL',
+    'FULL_TRANSITIVE',
+    'NONE',
+  ])('accepts %s', (level) => {
+    expect(parseConfigUpdate({ compatibility: level })).toBe(level);
+  });
 
   it.each([
     ['a level outside the list', { compatibility: 'SOMETIMES' }, ['/compatibility']],

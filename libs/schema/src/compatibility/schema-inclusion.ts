@@ -10,7 +10,7 @@ import type { CompatibilityRule, RawBreak, SchemaBreak, SchemaLabels } from './c
 import { DEFAULT_LABELS, labelBreak, show } from './compatibility-rules.js';
 import { checkInstance, jsonTypeOf } from './instance-check.js';
 import { SchemaEquality, jsonEqual } from './schema-equality.js';
-import type { JsonType, NodeRef, ReaderPart, SchemaView } from './schema-view.js';
+import type { JsonType, Located, NodeRef, ReaderPart, SchemaView } from './schema-view.js';
 import {
   admits,
   childPointer,
@@ -944,7 +944,7 @@ class InclusionChecker {
           ? a === b
           : this.equality.equal({ pointer: a.at, schema: a.value }, { pointer: b.at, schema: b.value }),
       );
-      const breaksOf = (branch: typeof then): RawBreak[] =>
+      const breaksOf = (branch: Located | undefined): RawBreak[] =>
         branch ? this.compareView(w, { pointer: branch.at, schema: branch.value }) : [];
       const thenBreaks = breaksOf(then);
       const elseBreaks = breaksOf(otherwise);
