@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import { resolvePointer } from '@lienthong/schema';
+import type { TestAgency } from '../support/agencies.util.js';
 import type { RunningGateway } from '../support/gateway.util.js';
 import { startGateway } from '../support/gateway.util.js';
 
@@ -54,11 +55,12 @@ const legacyV1 = {
 
 describe('GET /asyncapi.json', () => {
   let gateway: RunningGateway;
+  let integrator: TestAgency;
 
   const register = async (type: string, schema: unknown, metadata: unknown): Promise<number> => {
     const response = await fetch(`${gateway.url}/v1/schemas/${type}/versions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...integrator.auth() },
       body: JSON.stringify({ schema, metadata }),
     });
     expect(response.status).toBe(201);
@@ -77,6 +79,7 @@ describe('GET /asyncapi.json', () => {
 
   beforeAll(async () => {
     gateway = await startGateway();
+    integrator = await gateway.createAgency({ roles: ['integrator'] });
     await register(PERMIT, permitV1, permitMetadata);
     await register(LEGACY, legacyV1, { ...permitMetadata, keyPointer: '/code', examples: [{ code: 'X1' }] });
   });
@@ -176,7 +179,7 @@ describe('GET /asyncapi.json', () => {
     });
     const disabled = await fetch(`${gateway.url}/v1/schemas/${LEGACY}/versions/2/state`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...integrator.auth() },
       body: JSON.stringify({ state: 'disabled' }),
     });
     expect(disabled.status).toBe(200);

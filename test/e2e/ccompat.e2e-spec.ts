@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { TestAgency } from '../support/agencies.util.js';
 import type { RunningGateway } from '../support/gateway.util.js';
 import { startGateway } from '../support/gateway.util.js';
 
@@ -33,6 +34,13 @@ const invoiceBroken = {
   properties: { ...invoiceV2.properties, total: { type: 'string', maxLength: 20 } },
 };
 
+type ClientMiddleware = NonNullable<ConstructorParameters<typeof SchemaRegistry>[0]['middlewares']>[number];
+
+/** Confluent clients authenticate however their HTTP layer allows; here a Bearer access token. */
+const bearer =
+  (agency: TestAgency): ClientMiddleware =>
+  () => ({ request: (request) => request.enhance({ headers: agency.auth() }) });
+
 interface Answer {
   status: number;
   contentType: string | null;
@@ -41,12 +49,25 @@ interface Answer {
 
 describe('Confluent-compatible subset (/ccompat) with a real Confluent client', () => {
   let gateway: RunningGateway;
+  /** The agency the Confluent client registers as (integrator role). */
+  let integrator: TestAgency;
   let registry: SchemaRegistry;
+  const client = (options: ConstructorParameters<typeof SchemaRegistry>[1], as: TestAgency = integrator) =>
+    new SchemaRegistry({ host: `${gateway.url}/ccompat`, middlewares: [bearer(as)] }, options);
 
-  const call = async (method: string, path: string, body?: unknown): Promise<Answer> => {
+  /** Calls `/ccompat` as `caller` (the integrator by default; null: without a token). */
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    caller: TestAgency | null = integrator,
+  ): Promise<Answer> => {
     const response = await fetch(`${gateway.url}/ccompat${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': CONFLUENT_JSON },
+      headers: {
+        ...(caller ? caller.auth() : {}),
+        ...(body === undefined ? {} : { 'content-type': CONFLUENT_JSON }),
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
@@ -63,11 +84,9 @@ describe('Confluent-compatible subset (/ccompat) with a real Confluent client', 
 
   beforeAll(async () => {
     gateway = await startGateway();
+    integrator = await gateway.createAgency({ roles: ['integrator'] });
     // The client compiles schemas with its own ajv; strict mode off for the `x-lienthong-*` keywords.
-    registry = new SchemaRegistry(
-      { host: `${gateway.url}/ccompat` },
-      { [SchemaType.JSON]: { strict: false } },
-    );
+    registry = client({ [SchemaType.JSON]: { strict: false } });
   });
 
   afterAll(async () => {
@@ -100,10 +119,7 @@ describe('Confluent-compatible subset (/ccompat) with a real Confluent client', 
       const encoded = await registry.encode(id, payload);
       expect(encoded[0]).toBe(0);
       expect(encoded.readInt32BE(1)).toBe(id);
-      const fresh = new SchemaRegistry(
-        { host: `${gateway.url}/ccompat` },
-        { [SchemaType.JSON]: { strict: false } },
-      );
+      const fresh = client({ [SchemaType.JSON]: { strict: false } });
       expect(await fresh.decode(encoded)).toEqual(payload);
       await expect(registry.encode(id, { invoiceNo: 'HD-2', total: 'many' })).rejects.toThrow(
         /invalid payload/,
@@ -162,26 +178,51 @@ describe('Confluent-compatible subset (/ccompat) with a real Confluent client', 
         },
         'x-lienthong-key': '/receiptNo',
       };
-      const client = new SchemaRegistry(
-        { host: `${gateway.url}/ccompat` },
-        { [SchemaType.JSON]: { ajvInstance: new Ajv2020({ strict: false }) } },
-      );
-      const { id: receiptId } = await client.register(
+      const client2020 = client({ [SchemaType.JSON]: { ajvInstance: new Ajv2020({ strict: false }) } });
+      const { id: receiptId } = await client2020.register(
         { type: SchemaType.JSON, schema: JSON.stringify(schema) },
         { subject },
       );
       const payload = { receiptNo: 'BL-9', lines: ['a'] };
-      expect(await client.decode(await client.encode(receiptId, payload))).toEqual(payload);
+      expect(await client2020.decode(await client2020.encode(receiptId, payload))).toEqual(payload);
+    });
+  });
+
+  describe('access', () => {
+    it('answers 401 in Confluent’s shape without an access token', async () => {
+      const answer = await call('GET', '/subjects', undefined, null);
+      expect(answer.status).toBe(401);
+      expect(answer.body).toEqual({ error_code: 401, message: expect.any(String) });
+      const anonymous = new SchemaRegistry({ host: `${gateway.url}/ccompat`, retry: { retries: 0 } });
+      await expect(anonymous.getLatestSchemaId(SUBJECT)).rejects.toThrow();
+    });
+
+    it('lets any agency read, and only integrators write', async () => {
+      const reader = await gateway.createAgency({ roles: ['subscriber'] });
+      const readerClient = client({ [SchemaType.JSON]: { strict: false } }, reader);
+      expect(await readerClient.getLatestSchemaId(SUBJECT)).toEqual(expect.any(Number));
+      await expect(
+        readerClient.register(
+          { type: SchemaType.JSON, schema: JSON.stringify({ ...invoiceV2, title: 'by a reader' }) },
+          { subject: SUBJECT },
+        ),
+      ).rejects.toThrow(/integrator/);
+      const answer = await call('PUT', `/config/${SUBJECT}`, { compatibility: 'NONE' }, reader);
+      expect(answer.status).toBe(403);
+      expect(answer.body).toEqual({ error_code: 403, message: expect.any(String) });
+      expect((await call('GET', `/config/${SUBJECT}`)).body).toEqual({ compatibilityLevel: 'BACKWARD' });
     });
   });
 
   describe('what the Lienthong API sees of a Confluent registration', () => {
     it('derived the metadata from the schema and the caller', async () => {
-      const response = await fetch(`${gateway.url}/v1/schemas/${SUBJECT}/versions/1`);
+      const response = await fetch(`${gateway.url}/v1/schemas/${SUBJECT}/versions/1`, {
+        headers: integrator.auth(),
+      });
       const view = (await response.json()) as { metadata: Record<string, unknown>; schema: unknown };
       expect(view.schema).toEqual(invoiceV1);
       expect(view.metadata).toEqual({
-        owner: gateway.config.anonymousAgencyId,
+        owner: integrator.id,
         description: { vi: invoiceV1.description, en: invoiceV1.description },
         keyPointer: '/invoiceNo',
         personalData: [],

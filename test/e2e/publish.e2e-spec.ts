@@ -3,6 +3,7 @@ import { createKafkaClient } from '@lienthong/kafka';
 import { resolvePointer } from '@lienthong/schema';
 import type { Kafka } from 'kafkajs';
 import { readCatalogueFixtures } from '../support/catalogue-fixtures.util.js';
+import type { TestAgency } from '../support/agencies.util.js';
 import type { RunningGateway } from '../support/gateway.util.js';
 import { startGateway } from '../support/gateway.util.js';
 import { pollUntil } from '../support/poll-until.util.js';
@@ -15,9 +16,11 @@ describe('POST /v1/messages/{type} against a real broker', () => {
   let gateway: RunningGateway;
   let kafka: Kafka;
   let collector: RecordCollector;
+  let publisher: TestAgency;
 
   beforeAll(async () => {
     gateway = await startGateway();
+    publisher = await gateway.publisher();
     kafka = createKafkaClient({ brokers: gateway.config.kafkaBrokers, clientId: 'e2e-reader' });
     collector = new RecordCollector(kafka);
     await collector.start(fixtures.map((f) => `lienthong.records.${f.type}`));
@@ -31,7 +34,7 @@ describe('POST /v1/messages/{type} against a real broker', () => {
   const post = (path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
     fetch(`${gateway.url}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', ...publisher.auth(), ...headers },
       body,
     });
 
@@ -60,6 +63,7 @@ describe('POST /v1/messages/{type} against a real broker', () => {
           partition: expect.any(Number),
           offset: expect.stringMatching(/^[0-9]+$/),
           acceptedAt: expect.any(String),
+          receipt: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
         });
         const id = receipt['id'] as string;
         const record = await pollUntil(() => collector.byId.get(id), { timeoutMs: 30_000 });
@@ -71,7 +75,7 @@ describe('POST /v1/messages/{type} against a real broker', () => {
         expect(record.headers).toEqual({
           ce_specversion: '1.0',
           ce_id: id,
-          ce_source: gateway.config.anonymousAgencyId,
+          ce_source: publisher.id,
           ce_type: type,
           ce_time: receipt['acceptedAt'],
           ce_dataschema: `urn:lienthong:schema:${type}:${fixture.version}`,
@@ -229,22 +233,21 @@ describe('POST /v1/messages/{type} against a real broker', () => {
       expect(problem.detail).toContain('Chưa đăng ký');
     });
 
-    it('ignores client attempts to set CloudEvents headers', async () => {
-      const response = await post(`/v1/messages/${type}`, valid, {
-        ce_id: 'forged',
-        'ce-source': 'forged',
-        ce_source: '999.99.99.Z99',
-        ce_type: 'forged',
-      });
-      expect(response.status).toBe(202);
-      const { id } = (await response.json()) as { id: string };
-      const record = await pollUntil(() => collector.byId.get(id), { timeoutMs: 30_000 });
-      expect(record.headers['ce_source']).toBe(gateway.config.anonymousAgencyId);
-      expect(record.headers['ce_type']).toBe(type);
+    it.each<Record<string, string>>([
+      { ce_source: '999.99.99.Z99' },
+      { 'ce-id': 'forged' },
+      { 'lienthong-publisher-signature': 'forged' },
+    ])('refuses a client setting gateway-owned header %j, writing nothing', async (headers) => {
+      const topic = `lienthong.records.${type}`;
+      const before = await topicEndOffsets(kafka, topic);
+      const response = await post(`/v1/messages/${type}`, valid, headers);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { code: string }).code).toBe('gateway-owned-header');
+      expect(await topicEndOffsets(kafka, topic)).toBe(before);
     });
 
     it('returns 404 problem+json for an unknown route', async () => {
-      const response = await fetch(`${gateway.url}/v1/nothing-here`);
+      const response = await fetch(`${gateway.url}/v1/nothing-here`, { headers: publisher.auth() });
       expect(response.status).toBe(404);
       expect(((await response.json()) as { code: string }).code).toBe('route-not-found');
     });

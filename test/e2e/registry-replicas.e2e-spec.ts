@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { TestAgency } from '../support/agencies.util.js';
 import type { RunningGateway } from '../support/gateway.util.js';
 import { startGateway } from '../support/gateway.util.js';
 import { pollUntil } from '../support/poll-until.util.js';
@@ -40,10 +41,13 @@ interface Answer {
   body: Record<string, unknown>;
 }
 
+/** The integrator every replica is called as; its token is valid on each (shared gateway keys). */
+let integrator: TestAgency;
+
 async function call(gateway: RunningGateway, method: string, path: string, body?: unknown): Promise<Answer> {
   const response = await fetch(`${gateway.url}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { ...integrator.auth(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -71,6 +75,12 @@ describe('registry replicas agree through the log', () => {
 
   beforeAll(async () => {
     [a, b] = await Promise.all([startGateway(), startGateway()]);
+    integrator = await a.createAgency({ roles: ['integrator'] });
+    // The agency is a registry record too: B knows it once it has applied it.
+    await pollUntil(async () => (await call(b, 'GET', '/v1/schemas')).status === 200, {
+      timeoutMs: 15_000,
+      description: 'replica B knows the integrator',
+    });
   });
 
   afterAll(async () => {

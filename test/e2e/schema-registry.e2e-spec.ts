@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { TestAgency } from '../support/agencies.util.js';
 import type { RunningGateway } from '../support/gateway.util.js';
 import { startGateway } from '../support/gateway.util.js';
 
@@ -51,17 +52,25 @@ interface Answer {
 
 describe('schema registry API (/v1/schemas) against a real broker', () => {
   let gateway: RunningGateway;
+  /** Registers and publishes: integrator and publisher roles, a publish grant for TYPE. */
+  let integrator: TestAgency;
   let originalGlobalLevel: string | undefined;
 
+  /** Calls the gateway as `caller` (the integrator by default; null: without a token). */
   const call = async (
     method: string,
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
+    caller: TestAgency | null = integrator,
   ): Promise<Answer> => {
     const response = await fetch(`${gateway.url}${path}`, {
       method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      headers: {
+        ...(caller ? caller.auth() : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
@@ -76,6 +85,10 @@ describe('schema registry API (/v1/schemas) against a real broker', () => {
 
   beforeAll(async () => {
     gateway = await startGateway();
+    integrator = await gateway.createAgency({
+      roles: ['integrator', 'publisher'],
+      grants: { publish: [TYPE] },
+    });
     originalGlobalLevel = (await call('GET', '/v1/schemas/config')).body['compatibility'] as string;
   });
 
@@ -182,7 +195,7 @@ describe('schema registry API (/v1/schemas) against a real broker', () => {
         schema: orderV1,
         metadata: { ...metadata, signatureRequired: false },
         registeredAt: expect.any(String),
-        registeredBy: gateway.config.anonymousAgencyId,
+        registeredBy: integrator.id,
       });
       const latest = await call('GET', `/v1/schemas/${TYPE}/versions/latest`);
       expect(latest.body).toMatchObject({ version: 2, schema: orderV2 });
@@ -371,6 +384,48 @@ describe('schema registry API (/v1/schemas) against a real broker', () => {
       });
       expect(answer.status).toBe(404);
       expect(answer.body['code']).toBe('unknown-type');
+    });
+  });
+
+  describe('who may read and write', () => {
+    /** An authenticated agency without the integrator role. */
+    let reader: TestAgency;
+    beforeAll(async () => {
+      reader = await gateway.createAgency({ roles: ['subscriber'] });
+    });
+    const writes: [string, string, string, unknown][] = [
+      ['registering a version', 'POST', `/v1/schemas/${TYPE}/versions`, { schema: orderV1, metadata }],
+      ['setting a type’s level', 'PUT', `/v1/schemas/${TYPE}/config`, { compatibility: 'NONE' }],
+      ['setting the global level', 'PUT', '/v1/schemas/config', { compatibility: 'NONE' }],
+      ['changing a version’s state', 'PUT', `/v1/schemas/${TYPE}/versions/1/state`, { state: 'disabled' }],
+    ];
+    const reads: [string, string, string, unknown][] = [
+      ['listing types', 'GET', '/v1/schemas', undefined],
+      ['reading a version', 'GET', `/v1/schemas/${TYPE}/versions/1`, undefined],
+      ['reading a level', 'GET', `/v1/schemas/${TYPE}/config`, undefined],
+      ['checking compatibility', 'POST', `/v1/schemas/${TYPE}/compatibility`, { schema: orderV2 }],
+    ];
+
+    it.each([...reads, ...writes])('401 without an access token: %s', async (_name, method, path, body) => {
+      const answer = await call(method, path, body, {}, null);
+      expect(answer.status).toBe(401);
+      expect(answer.body['code']).toBe('invalid-token');
+    });
+
+    it.each(writes)(
+      '403 for an agency without the integrator role: %s',
+      async (_name, method, path, body) => {
+        const answer = await call(method, path, body, {}, reader);
+        expect(answer.status).toBe(403);
+        expect(answer.body['code']).toBe('forbidden');
+        // Nothing changed.
+        expect((await call('GET', `/v1/schemas/${TYPE}/versions/1`)).body['state']).toBe('active');
+        expect((await call('GET', `/v1/schemas/${TYPE}/config`)).body['compatibility']).toBe('BACKWARD');
+      },
+    );
+
+    it.each(reads)('any authenticated agency may read: %s', async (_name, method, path, body) => {
+      expect((await call(method, path, body, {}, reader)).status).toBe(200);
     });
   });
 

@@ -1,6 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AgenciesModule } from './agencies/agencies.module.js';
 import { AsyncApiModule } from './asyncapi/asyncapi.module.js';
 import { CcompatModule } from './ccompat/ccompat.module.js';
 import { AccessGuard } from './common/access.guard.js';
@@ -10,8 +11,11 @@ import { GATEWAY_CONFIG } from './config/gateway-config.js';
 import { HealthModule } from './health/health.module.js';
 import { KafkaModule } from './kafka/kafka.module.js';
 import { MessagesModule } from './messages/messages.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { RegistryModule } from './registry/registry.module.js';
+import { OAuthModule } from './oauth/oauth.module.js';
 import { SchemasModule } from './schemas/schemas.module.js';
+import { TrustModule } from './trust/trust.module.js';
 
 @Module({})
 export class AppModule {
@@ -22,11 +26,15 @@ export class AppModule {
       imports: [
         KafkaModule,
         RegistryModule,
+        TrustModule,
+        OAuthModule,
+        AgenciesModule,
         MessagesModule,
         SchemasModule,
         CcompatModule,
         AsyncApiModule,
         HealthModule,
+        MetricsModule,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },

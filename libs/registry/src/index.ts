@@ -19,3 +19,13 @@ export type { UntrustedCompile } from './schema-validators.js';
 // The compatibility vocabulary the registry speaks, re-exported for its callers.
 export { COMPATIBILITY_LEVELS, isCompatibilityLevel } from '@lienthong/schema';
 export type { CompatibilityLevel, CompatibilityReason, CompatibilityResult } from '@lienthong/schema';
+export { AGENCY_ROLES, AgencyDirectory, GRANT_RIGHTS, grantId } from './agency-directory.js';
+export type {
+  AgencyData,
+  AgencyKeyData,
+  AgencyRole,
+  AgencyStatus,
+  AgencyView,
+  GrantData,
+  GrantRight,
+} from './agency-directory.js';

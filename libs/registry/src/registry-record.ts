@@ -5,10 +5,17 @@ export const REGISTRY_TOPIC = 'lienthong.registry';
 export const REGISTRY_RECORD_FORMAT = 1;
 
 /**
- * What a registry record is about. Schema kinds exist today; agencies, keys, grants and
- * subscriptions (trust and delivery work) are further kinds in the same log.
+ * What a registry record is about: schemas and their configuration; agencies, their keys and
+ * grants. Subscriptions (delivery) will be a further kind in the same log.
  */
-export type RegistryKind = 'schema-version' | 'schema-version-state' | 'schema-config' | 'global-config';
+export type RegistryKind =
+  | 'schema-version'
+  | 'schema-version-state'
+  | 'schema-config'
+  | 'global-config'
+  | 'agency'
+  | 'agency-key'
+  | 'grant';
 
 /**
  * One record of `lienthong.registry`. The Kafka key is `<kind>/<id>`: compaction keeps the last

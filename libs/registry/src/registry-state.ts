@@ -1,3 +1,4 @@
+import { AgencyDirectory } from './agency-directory.js';
 import type { ApplyOutcome, RegistryStateMachine } from './registry-log.js';
 import type { RegistryRecord } from './registry-record.js';
 import type { CompatibilityLevel } from '@lienthong/schema';
@@ -33,6 +34,8 @@ export class RegistryState implements RegistryStateMachine {
   private globalCompatibility: CompatibilityLevel = 'BACKWARD';
   private nextId = 1;
   private readonly listeners: ((version: SchemaVersion) => void)[] = [];
+  /** Agencies, keys and grants (trust). */
+  readonly agencies = new AgencyDirectory();
 
   constructor(private readonly compatibility: CompatibilityCheck) {}
 
@@ -63,6 +66,10 @@ export class RegistryState implements RegistryStateMachine {
         this.globalCompatibility = level;
         return { accepted: true, result: level };
       }
+      case 'agency':
+      case 'agency-key':
+      case 'grant':
+        return this.agencies.apply(record);
       default:
         // A kind this version does not know (a newer replica wrote it): skip, never fail.
         return { accepted: false, reason: 'unknown-kind' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { LienthongError } from '@lienthong/contracts';
-import { MAX_JSON_DEPTH, parseStrictJson } from './strict-json.util.js';
+import { MAX_JSON_DEPTH, parseStrictJson, splitJsonArray } from './strict-json.util.js';
 
 function codeOf(text: string | Uint8Array): string | undefined {
   try {
@@ -64,5 +64,18 @@ describe('parseStrictJson', () => {
   it('points at the repeated member', () => {
     expect(pointersOf('{"a":{"list":[0,{"k":1,"k":2}]}}')).toEqual(['/a/list/1/k']);
     expect(pointersOf('{"a/b":{"~":1,"~":2}}')).toEqual(['/a~1b/~0']);
+  });
+});
+
+describe('splitJsonArray', () => {
+  it('returns each element byte for byte', () => {
+    const text = ' [ {"a":"x,]y","b":[1,2]} ,\n  "Nguyễn" ,3, {"c":{"d":"\\"]"}}\t] ';
+    const parts = splitJsonArray(Buffer.from(text, 'utf8')).map((b) => b.toString('utf8'));
+    expect(parts).toEqual(['{"a":"x,]y","b":[1,2]}', '"Nguyễn"', '3', '{"c":{"d":"\\"]"}}']);
+    expect(parts.map((p) => JSON.parse(p) as unknown)).toEqual(JSON.parse(text) as unknown[]);
+  });
+
+  it('returns nothing for an empty array', () => {
+    expect(splitJsonArray(Buffer.from('[ ]'))).toEqual([]);
   });
 });

@@ -132,3 +132,52 @@ function childPointer(parent: Frame | undefined): string {
 export function escapePointer(token: string): string {
   return token.replace(/~/g, '~0').replace(/\//g, '~1');
 }
+
+/**
+ * The exact bytes of each element of a top-level JSON array, surrounding whitespace trimmed,
+ * so each element of a batch can be stored byte for byte. Call only on a body that
+ * `parseStrictJson` accepted as an array.
+ */
+export function splitJsonArray(body: Uint8Array): Buffer[] {
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const out: Buffer[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i]!;
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) inString = true;
+    if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth === 1) {
+        start = i + 1;
+        continue;
+      }
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+    if (depth === 1 && c === 0x2c) {
+      out.push(trimJson(bytes, start, i));
+      start = i + 1;
+    } else if (depth === 0 && c === 0x5d) {
+      const last = trimJson(bytes, start, i);
+      if (last.length > 0 || out.length > 0) out.push(last);
+      break;
+    }
+  }
+  return out;
+}
+
+function trimJson(bytes: Buffer, from: number, to: number): Buffer {
+  let a = from;
+  let b = to;
+  const ws = (c: number | undefined) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+  while (a < b && ws(bytes[a])) a++;
+  while (b > a && ws(bytes[b - 1])) b--;
+  return bytes.subarray(a, b);
+}

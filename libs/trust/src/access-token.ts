@@ -40,6 +40,8 @@ export interface AccessTokenSubject {
   roles: readonly string[];
   /** OAuth scope string (RFC 6749 section 3.3), when the client asked for one. */
   scope?: string;
+  /** The agency key that authenticated the client, so revoking that key ends its tokens. */
+  clientKeyId?: string;
 }
 
 export interface IssuedAccessToken {
@@ -60,6 +62,8 @@ export interface VerifiedAccessToken {
   grants: AccessGrants;
   roles: readonly string[];
   scope?: string;
+  /** The agency key that authenticated the client (`lienthong.akid`). */
+  clientKeyId?: string;
   jti: string;
   kid: string;
   issuedAt: number;
@@ -80,6 +84,8 @@ interface LienthongClaim {
   roles: string[];
   publish: string[];
   subscribe: string[];
+  /** Agency key id used in the client assertion. */
+  akid?: string;
 }
 
 /** Issues RFC 9068 JWT access tokens for agencies, signed with the keyring's newest key. */
@@ -112,6 +118,7 @@ export class AccessTokenIssuer {
       publish: [...subject.grants.publish],
       subscribe: [...subject.grants.subscribe],
     };
+    if (subject.clientKeyId !== undefined) lienthong.akid = subject.clientKeyId;
     const claims: Record<string, unknown> = { client_id: subject.agencyId, lienthong };
     if (subject.scope !== undefined) claims.scope = subject.scope;
     const token = await new SignJWT(claims)
@@ -241,6 +248,7 @@ export class AccessTokenVerifier {
       expiresAt: exp,
     };
     if (scope !== undefined) result.scope = scope;
+    if (lienthong.akid !== undefined) result.clientKeyId = lienthong.akid;
     // Cached results are shared between requests: nobody may change one.
     return Object.freeze(result);
   }
@@ -256,10 +264,13 @@ export class AccessTokenVerifier {
 
 function readLienthongClaim(value: unknown): LienthongClaim {
   if (!isPlainObject(value)) throw fail('claim-invalid');
-  const { roles, publish, subscribe } = value;
+  const { roles, publish, subscribe, akid } = value;
   if (!isStringArray(roles) || !isStringArray(publish) || !isStringArray(subscribe))
     throw fail('claim-invalid');
-  return { roles: [...roles], publish: [...publish], subscribe: [...subscribe] };
+  if (akid !== undefined && typeof akid !== 'string') throw fail('claim-invalid');
+  const claim: LienthongClaim = { roles: [...roles], publish: [...publish], subscribe: [...subscribe] };
+  if (akid !== undefined) claim.akid = akid;
+  return claim;
 }
 
 function isStringArray(value: unknown): value is string[] {

@@ -3,6 +3,7 @@ import {
   Body,
   Controller,
   Get,
+  Headers,
   HttpCode,
   Param,
   Post,
@@ -14,12 +15,14 @@ import {
 } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { RequestWithPrincipal } from '../common/principal.js';
+import { RequireRole } from '../common/public.decorator.js';
 import type {
   CompatibilityBody,
   RegisteredSchemaId,
   SchemaByIdBody,
   SubjectVersionBody,
 } from './ccompat.dto.js';
+import { jsonBody } from './ccompat.dto.js';
 import { CcompatService } from './ccompat.service.js';
 import { ConfluentErrorFilter } from './confluent-error.filter.js';
 import { ConfluentMediaTypeInterceptor } from './confluent-media-type.interceptor.js';
@@ -33,8 +36,8 @@ function callerOf(request: RequestWithPrincipal): string {
 /**
  * The Confluent Schema Registry subset, JSON Schema only, so that existing registry clients
  * (e.g. `@kafkajs/confluent-schema-registry` with `host: <gateway>/ccompat`) work unchanged.
- * Errors use Confluent's `{error_code, message}`. Write handlers take the same role check as
- * `/v1/schemas` once trust lands.
+ * Errors use Confluent's `{error_code, message}`. Callers authenticate with a Bearer access
+ * token like on every `/v1` route; writes need the integrator role, as on `/v1/schemas`.
  */
 @Controller('ccompat')
 @UseFilters(ConfluentErrorFilter)
@@ -62,21 +65,26 @@ export class CcompatController {
     return this.ccompat.versions(subject);
   }
 
-  /** Write. */
   @Post('subjects/:subject/versions')
+  @RequireRole('integrator')
   @HttpCode(200)
   register(
     @Param('subject') subject: string,
     @Body() body: Buffer | undefined,
+    @Headers('content-type') contentType: string | undefined,
     @Req() request: RequestWithPrincipal,
   ): Promise<RegisteredSchemaId> {
-    return this.ccompat.register(subject, body, callerOf(request));
+    return this.ccompat.register(subject, jsonBody(body, contentType), callerOf(request));
   }
 
   @Post('subjects/:subject')
   @HttpCode(200)
-  lookup(@Param('subject') subject: string, @Body() body: Buffer | undefined): SubjectVersionBody {
-    return this.ccompat.lookup(subject, body);
+  lookup(
+    @Param('subject') subject: string,
+    @Body() body: Buffer | undefined,
+    @Headers('content-type') contentType: string | undefined,
+  ): SubjectVersionBody {
+    return this.ccompat.lookup(subject, jsonBody(body, contentType));
   }
 
   @Get('subjects/:subject/versions/:version')
@@ -98,9 +106,10 @@ export class CcompatController {
     @Param('subject') subject: string,
     @Param('version') version: string,
     @Body() body: Buffer | undefined,
+    @Headers('content-type') contentType: string | undefined,
     @Query('verbose') verbose: string | undefined,
   ): CompatibilityBody {
-    return this.ccompat.compatibility(subject, version, body, verbose === 'true');
+    return this.ccompat.compatibility(subject, version, jsonBody(body, contentType), verbose === 'true');
   }
 
   @Get('config')
@@ -108,13 +117,14 @@ export class CcompatController {
     return this.ccompat.config(null, true);
   }
 
-  /** Write. */
   @Put('config')
+  @RequireRole('integrator')
   setGlobalConfig(
     @Body() body: Buffer | undefined,
+    @Headers('content-type') contentType: string | undefined,
     @Req() request: RequestWithPrincipal,
   ): Promise<{ compatibility: string }> {
-    return this.ccompat.setConfig(null, body, callerOf(request));
+    return this.ccompat.setConfig(null, jsonBody(body, contentType), callerOf(request));
   }
 
   @Get('config/:subject')
@@ -125,14 +135,15 @@ export class CcompatController {
     return this.ccompat.config(subject, defaultToGlobal === 'true');
   }
 
-  /** Write. */
   @Put('config/:subject')
+  @RequireRole('integrator')
   setConfig(
     @Param('subject') subject: string,
     @Body() body: Buffer | undefined,
+    @Headers('content-type') contentType: string | undefined,
     @Req() request: RequestWithPrincipal,
   ): Promise<{ compatibility: string }> {
-    return this.ccompat.setConfig(subject, body, callerOf(request));
+    return this.ccompat.setConfig(subject, jsonBody(body, contentType), callerOf(request));
   }
 
   /** Anything else under /ccompat answers in Confluent's shape too. */

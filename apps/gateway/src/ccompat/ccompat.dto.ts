@@ -2,6 +2,7 @@ import { LienthongError } from '@lienthong/contracts';
 import type { CompatibilityLevel, SchemaVersionMetadata } from '@lienthong/registry';
 import { COMPATIBILITY_LEVELS, isCompatibilityLevel } from '@lienthong/registry';
 import { isJsonPointer, parseStrictJson } from '@lienthong/schema';
+import { assertJsonMediaType } from '../schemas/schemas.dto.js';
 import { CONFLUENT_CODES, ConfluentError } from './confluent.exception.js';
 
 // ---- Confluent's bodies (Schema Registry REST API) ----
@@ -37,6 +38,12 @@ export interface SubmittedSchema {
 }
 
 const SUBMISSION_MEMBERS = ['schema', 'schemaType', 'references'];
+
+/** The raw body of a request that declared JSON (Confluent's media type included); 415 otherwise. */
+export function jsonBody(body: Buffer | undefined, contentType: string | undefined): Buffer | undefined {
+  if (Buffer.isBuffer(body)) assertJsonMediaType(contentType);
+  return body;
+}
 
 /**
  * Parses `{"schema": "<JSON string>", "schemaType": "JSON", "references"?: []}`. Only JSON

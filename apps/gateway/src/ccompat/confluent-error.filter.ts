@@ -26,6 +26,9 @@ export class ConfluentErrorFilter implements ExceptionFilter {
     const lang = negotiateLanguage(request.headers['accept-language']);
     const error = this.toConfluent(exception, request, lang);
     if (error.status === 503) void reply.header('retry-after', '5');
+    // RFC 6750 section 3: tell the client how to authenticate.
+    if (error.status === 401)
+      void reply.header('www-authenticate', 'Bearer realm="lienthong", error="invalid_token"');
     const body: ConfluentErrorBody = { error_code: error.errorCode, message: error.message };
     void reply
       .status(error.status)

@@ -1,9 +1,13 @@
-/** Who is calling, as established by the access guard. */
+import type { AgencyRole } from '@lienthong/registry';
+
+/** Who is calling, as established by the access guard from a verified access token. */
 export interface Principal {
   /** Decision 20/2020 agency code; recorded as `ce_source`. */
   agencyId: string;
-  /** False until token authentication exists (trust issue): the anonymous principal. */
-  authenticated: boolean;
+  /** Roles as the registry holds them now (not as the token said when issued). */
+  roles: readonly AgencyRole[];
+  /** The agency key that authenticated the client when the token was issued. */
+  clientKeyId?: string;
 }
 
 export interface RequestWithPrincipal {

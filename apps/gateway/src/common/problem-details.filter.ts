@@ -40,6 +40,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       instance: request.url.split('?')[0],
       correlationId: String(request.id),
     });
+    if (problem.status === 401) {
+      // RFC 6750 section 3: tell the client how to authenticate.
+      void reply.header('www-authenticate', 'Bearer realm="lienthong", error="invalid_token"');
+    }
     if (error.options.retryAfterSeconds !== undefined) {
       void reply.header('retry-after', String(error.options.retryAfterSeconds));
     }

@@ -28,6 +28,14 @@ export function registerRawJsonBody(fastify: FastifyInstance, bodyLimit: number)
     }
     done(null, body);
   });
+  // The OAuth token endpoint takes form-encoded parameters (RFC 6749 section 4.4.2).
+  fastify.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'buffer', bodyLimit: 16_384 },
+    (_r, body, done) => {
+      done(null, body);
+    },
+  );
 }
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;

@@ -7,13 +7,21 @@ describe('loadGatewayConfig', () => {
     expect(config.kafkaBrokers).toEqual(['localhost:9092', 'kafka-2:9092']);
     expect(config.port).toBe(8080);
     expect(config.maxBodyBytes).toBe(1_048_576);
-    expect(config.anonymousAgencyId).toBe('000.00.00.A00');
+    expect(config.bootstrapOperatorId).toBe('000.00.00.A00');
+    expect(config.accessTokenTtlSeconds).toBe(300);
+    expect(config.redisUrl).toBeUndefined();
   });
 
   it('names every wrong variable at once', () => {
     let message = '';
     try {
-      loadGatewayConfig({ PORT: 'eighty', MAX_BODY_BYTES: '12', ANONYMOUS_AGENCY_ID: 'bộ công an' });
+      loadGatewayConfig({
+        PORT: 'eighty',
+        MAX_BODY_BYTES: '12',
+        BOOTSTRAP_OPERATOR_ID: 'bộ công an',
+        REDIS_URL: 'http://x',
+        ACCESS_TOKEN_TTL_SECONDS: '3600',
+      });
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       message = (error as Error).message;
@@ -21,7 +29,9 @@ describe('loadGatewayConfig', () => {
     expect(message).toContain('KAFKA_BROKERS');
     expect(message).toContain('PORT');
     expect(message).toContain('MAX_BODY_BYTES');
-    expect(message).toContain('ANONYMOUS_AGENCY_ID');
+    expect(message).toContain('BOOTSTRAP_OPERATOR_ID');
+    expect(message).toContain('REDIS_URL');
+    expect(message).toContain('ACCESS_TOKEN_TTL_SECONDS');
   });
 
   it('refuses a broker entry that is not host:port', () => {

@@ -14,7 +14,15 @@ export interface GatewayConfig {
   produceAckTimeoutMs: number;
   produceRetries: number;
   retryAfterSeconds: number;
-  anonymousAgencyId: string;
+  /** Issuer identifier: `iss` of tokens and receipts, the only `aud` of client assertions. */
+  issuer: string;
+  /** Private JWKS of the gateway's signing keys (file); undefined = generate for this process. */
+  signingKeysFile: string | undefined;
+  accessTokenTtlSeconds: number;
+  bootstrapOperatorId: string;
+  /** Public JWKS of the bootstrap operator (JSON text or a file path). */
+  bootstrapOperatorJwks: string | undefined;
+  redisUrl: string | undefined;
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
@@ -47,9 +55,13 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       problems.push(`KAFKA_BROKERS entry "${b}" must be host:port`);
     }
   }
-  const anonymousAgencyId = env['ANONYMOUS_AGENCY_ID'] ?? '000.00.00.A00';
-  if (!isAgencyCode(anonymousAgencyId)) {
-    problems.push('ANONYMOUS_AGENCY_ID must be an agency code (Decision 20/2020), e.g. 000.00.00.G12');
+  const bootstrapOperatorId = env['BOOTSTRAP_OPERATOR_ID'] ?? '000.00.00.A00';
+  if (!isAgencyCode(bootstrapOperatorId)) {
+    problems.push('BOOTSTRAP_OPERATOR_ID must be an agency code (Decision 20/2020), e.g. 000.00.00.G12');
+  }
+  const redisUrl = env['REDIS_URL'] || undefined;
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
+    problems.push('REDIS_URL must start with redis:// or rediss://');
   }
   const config: GatewayConfig = {
     host: env['HOST'] ?? '127.0.0.1',
@@ -63,7 +75,12 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     produceAckTimeoutMs: int('KAFKA_PRODUCE_TIMEOUT_MS', 5_000, 100, 120_000),
     produceRetries: int('KAFKA_PRODUCE_RETRIES', 3, 1, 20),
     retryAfterSeconds: int('RETRY_AFTER_SECONDS', 5, 1, 3_600),
-    anonymousAgencyId,
+    issuer: env['GATEWAY_ISSUER'] || `http://${env['HOST'] ?? '127.0.0.1'}:${env['PORT'] || '8080'}`,
+    signingKeysFile: env['GATEWAY_SIGNING_KEYS_FILE'] || undefined,
+    accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 300, 30, 600),
+    bootstrapOperatorId,
+    bootstrapOperatorJwks: env['BOOTSTRAP_OPERATOR_JWKS'] || undefined,
+    redisUrl,
   };
   if (config.kafkaReplicationFactor === 0) problems.push('KAFKA_REPLICATION_FACTOR must be -1 or at least 1');
   if (problems.length > 0) {

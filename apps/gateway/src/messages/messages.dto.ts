@@ -1,4 +1,4 @@
-/** The `202 Accepted` answer to a publish: where Kafka stored the record. */
+/** The `202 Accepted` answer to a publish: where Kafka stored the record, and the receipt. */
 export interface PublishResult {
   id: string;
   type: string;
@@ -9,6 +9,25 @@ export interface PublishResult {
   partition: number;
   offset: string;
   acceptedAt: string;
+  /** Compact JWS by the gateway over the fields above and the body's SHA-256. */
+  receipt: string;
+}
+
+/** One record's outcome in a batch, in request order. */
+export type BatchItemResult =
+  | { index: number; status: 'accepted'; id: string; partition: number; offset: string }
+  | { index: number; status: 'rejected'; problem: { code: string; title: string; errors?: unknown[] } };
+
+export interface BatchResult {
+  type: string;
+  schemaVersion: number;
+  topic: string;
+  acceptedAt: string;
+  accepted: number;
+  rejected: number;
+  results: BatchItemResult[];
+  /** One receipt over every accepted record's digest; absent when nothing was accepted. */
+  receipt?: string;
 }
 
 /** What the controller hands the service besides the body. */
@@ -17,4 +36,11 @@ export interface PublishContext {
   traceparent?: string | undefined;
   /** Raw `Lienthong-Schema-Version` header, when sent. */
   schemaVersion?: string | undefined;
+  /** Raw `Lienthong-Signature` header (detached JWS), when sent. */
+  signature?: string | undefined;
+  /** For problem rendering of batch items. */
+  language: 'en' | 'vi';
 }
+
+/** Maximum records in one batch. */
+export const MAX_BATCH_RECORDS = 500;

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Language } from '@lienthong/contracts';
 import {
   CE_HEADERS,
   CLOUDEVENTS_SPEC_VERSION,
@@ -9,24 +10,41 @@ import {
   dataSchemaUri,
   isMessageType,
   recordTopic,
+  toProblemDetails,
 } from '@lienthong/contracts';
+import type { OutgoingRecord, RecordCoordinates } from '@lienthong/kafka';
 import { RecordProducer } from '@lienthong/kafka';
-import type { RecordCoordinates } from '@lienthong/kafka';
 import type { SchemaVersion } from '@lienthong/registry';
 import { RegistryState, SchemaValidators } from '@lienthong/registry';
-import { parseStrictJson } from '@lienthong/schema';
+import type { CompiledSchema } from '@lienthong/schema';
+import { parseStrictJson, splitJsonArray } from '@lienthong/schema';
+import type { AgencyKey } from '@lienthong/trust';
+import { ReceiptSigner, parseAgencyJwks, sha256Base64url, verifyPublisherSignature } from '@lienthong/trust';
 import type { IHeaders } from 'kafkajs';
 import { v7 as uuidv7 } from 'uuid';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { GATEWAY_CONFIG } from '../config/gateway-config.js';
-import type { PublishContext, PublishResult } from './messages.dto.js';
+import type { BatchItemResult, BatchResult, PublishContext, PublishResult } from './messages.dto.js';
+import { MAX_BATCH_RECORDS } from './messages.dto.js';
 
 /** W3C Trace Context `traceparent`, version 00 (section 3.2). */
 const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
 
+/** Kafka header carrying the publisher's detached JWS to subscribers, untouched. */
+export const PUBLISHER_SIGNATURE_HEADER = 'lienthong-publisher-signature';
+
+type RejectedItemProblem = Extract<BatchItemResult, { status: 'rejected' }>['problem'];
+
+interface PreparedRecord {
+  id: string;
+  body: Buffer;
+  record: OutgoingRecord;
+}
+
 /**
- * Accepts one record: known type, strict JSON, schema-valid, keyed; then writes it to Kafka with
- * CloudEvents headers and the body bytes untouched. Answers only after Kafka acknowledged.
+ * Accepts records: authorised type, strict JSON, schema-valid, keyed, signature checked when
+ * sent or required; then writes them to Kafka with CloudEvents headers and the body bytes
+ * untouched, and signs a receipt only after Kafka acknowledged.
  */
 @Injectable()
 export class MessagesService {
@@ -34,18 +52,162 @@ export class MessagesService {
     private readonly registry: RegistryState,
     private readonly validators: SchemaValidators,
     private readonly producer: RecordProducer,
+    private readonly receipts: ReceiptSigner,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   async publish(type: string, body: Buffer, context: PublishContext): Promise<PublishResult> {
-    const version = this.schemaVersionFor(type, context.schemaVersion);
+    const version = this.authorise(type, context);
     const schema = this.validators.get(version);
+    const acceptedAt = new Date();
+    const prepared = this.prepare(schema, body, context, acceptedAt);
+    if (context.signature !== undefined || schema.metadata.signatureRequired) {
+      await this.checkSignature(type, body, context);
+    }
+    const topic = recordTopic(type);
+    const coordinates = await this.write(() => this.producer.send(topic, prepared.record));
+    const receipt = await this.receipts.sign({
+      messageId: prepared.id,
+      type,
+      schemaVersion: schema.version,
+      publisher: context.agencyId,
+      bodySha256: sha256Base64url(body),
+      topic,
+      partition: coordinates.partition,
+      offset: coordinates.offset,
+      acceptedAt,
+    });
+    return {
+      id: prepared.id,
+      type,
+      schemaVersion: schema.version,
+      ...(version.state === 'deprecated' ? { schemaDeprecated: true as const } : {}),
+      topic,
+      partition: coordinates.partition,
+      offset: coordinates.offset,
+      acceptedAt: acceptedAt.toISOString(),
+      receipt,
+    };
+  }
+
+  /** Up to MAX_BATCH_RECORDS records of one type; each validated on its own, written together. */
+  async publishBatch(type: string, body: Buffer, context: PublishContext): Promise<BatchResult> {
+    const version = this.authorise(type, context);
+    const schema = this.validators.get(version);
+    const parsed = parseStrictJson(body);
+    if (!Array.isArray(parsed)) {
+      throw new LienthongError('validation-failed', {
+        detail: 'A batch is a JSON array of records.',
+        detailVi: 'Một lô là một mảng JSON các bản ghi.',
+        errors: [{ pointer: '', message: 'must be an array', messageVi: 'phải là một mảng' }],
+      });
+    }
+    if (parsed.length === 0)
+      throw new LienthongError('empty-body', { detail: 'The batch is empty.', detailVi: 'Lô trống.' });
+    if (parsed.length > MAX_BATCH_RECORDS) {
+      throw new LienthongError('batch-too-large', {
+        detail: `At most ${MAX_BATCH_RECORDS} records per batch.`,
+        detailVi: `Tối đa ${MAX_BATCH_RECORDS} bản ghi mỗi lô.`,
+      });
+    }
+    if (context.signature !== undefined || schema.metadata.signatureRequired) {
+      // A detached signature covers one body; batches carry none (sign records one by one).
+      throw new LienthongError('invalid-header', {
+        detail: 'Batches carry no publisher signature; publish signed records one by one.',
+        detailVi: 'Lô không mang chữ ký của bên gửi; hãy gửi từng bản ghi đã ký.',
+      });
+    }
+    const elements = splitJsonArray(body);
+    const acceptedAt = new Date();
+    const results: (BatchItemResult | undefined)[] = [];
+    const accepted: { index: number; prepared: PreparedRecord }[] = [];
+    elements.forEach((element, index) => {
+      try {
+        accepted.push({
+          index,
+          prepared: this.prepare(schema, element, { ...context, signature: undefined }, acceptedAt),
+        });
+        results.push(undefined);
+      } catch (error) {
+        if (!(error instanceof LienthongError)) throw error;
+        results.push({ index, status: 'rejected', problem: this.itemProblem(error, context.language) });
+      }
+    });
+    const topic = recordTopic(type);
+    let receipt: string | undefined;
+    if (accepted.length > 0) {
+      const coordinates = await this.write(() =>
+        this.producer.sendBatch(
+          topic,
+          accepted.map((a) => a.prepared.record),
+        ),
+      );
+      const records = accepted.map(({ index, prepared }, i) => {
+        const c = coordinates[i]!;
+        results[index] = {
+          index,
+          status: 'accepted',
+          id: prepared.id,
+          partition: c.partition,
+          offset: c.offset,
+        };
+        return {
+          messageId: prepared.id,
+          bodySha256: sha256Base64url(prepared.body),
+          topic,
+          partition: c.partition,
+          offset: c.offset,
+        };
+      });
+      receipt = await this.receipts.signBatch({
+        type,
+        schemaVersion: schema.version,
+        publisher: context.agencyId,
+        acceptedAt,
+        records,
+      });
+    }
+    return {
+      type,
+      schemaVersion: schema.version,
+      topic,
+      acceptedAt: acceptedAt.toISOString(),
+      accepted: accepted.length,
+      rejected: elements.length - accepted.length,
+      results: results as BatchItemResult[],
+      ...(receipt ? { receipt } : {}),
+    };
+  }
+
+  /** Deny by default: the caller must be a publisher holding the publish grant for `type`. */
+  private authorise(type: string, context: PublishContext): SchemaVersion {
+    // Types are public (AsyncAPI lists them), so an unknown type is a 404 before any 403.
+    const version = this.schemaVersionFor(type, context.schemaVersion);
+    const agencies = this.registry.agencies;
+    if (
+      !agencies.hasRole(context.agencyId, 'publisher') ||
+      !agencies.hasGrant(context.agencyId, 'publish', type)
+    ) {
+      throw new LienthongError('forbidden', {
+        detail: `Agency ${context.agencyId} may not publish ${type}.`,
+        detailVi: `Cơ quan ${context.agencyId} không được phép gửi ${type}.`,
+      });
+    }
+    return version;
+  }
+
+  private prepare(
+    schema: CompiledSchema,
+    body: Buffer,
+    context: PublishContext,
+    acceptedAt: Date,
+  ): PreparedRecord {
     const payload = parseStrictJson(body);
     const errors = schema.validate(payload);
     if (errors.length > 0) {
       throw new LienthongError('validation-failed', {
-        detail: `${errors.length} violation(s) of ${type} schema version ${schema.version}.`,
-        detailVi: `${errors.length} lỗi so với lược đồ ${type} phiên bản ${schema.version}.`,
+        detail: `${errors.length} violation(s) of ${schema.type} schema version ${schema.version}.`,
+        detailVi: `${errors.length} lỗi so với lược đồ ${schema.type} phiên bản ${schema.version}.`,
         errors,
       });
     }
@@ -56,40 +218,54 @@ export class MessagesService {
         detailVi: 'traceparent phải theo chuẩn W3C Trace Context phiên bản 00.',
       });
     }
-
     const id = uuidv7();
-    const acceptedAt = new Date().toISOString();
     const headers: IHeaders = {
       [CE_HEADERS.specversion]: CLOUDEVENTS_SPEC_VERSION,
       [CE_HEADERS.id]: id,
       [CE_HEADERS.source]: context.agencyId,
-      [CE_HEADERS.type]: type,
-      [CE_HEADERS.time]: acceptedAt,
-      [CE_HEADERS.dataschema]: dataSchemaUri(type, schema.version),
+      [CE_HEADERS.type]: schema.type,
+      [CE_HEADERS.time]: acceptedAt.toISOString(),
+      [CE_HEADERS.dataschema]: dataSchemaUri(schema.type, schema.version),
       [CE_HEADERS.subject]: key,
       [CONTENT_TYPE_HEADER]: RECORD_CONTENT_TYPE,
     };
     if (context.traceparent) headers[TRACEPARENT_HEADER] = context.traceparent;
+    if (context.signature) headers[PUBLISHER_SIGNATURE_HEADER] = context.signature;
+    return { id, body, record: { key, value: body, headers } };
+  }
 
-    const topic = recordTopic(type);
-    let coordinates: RecordCoordinates;
+  private async checkSignature(type: string, body: Buffer, context: PublishContext): Promise<void> {
+    if (context.signature === undefined) {
+      throw new LienthongError('invalid-publisher-signature', {
+        detail: `${type} requires a Lienthong-Signature (detached JWS over the body).`,
+        detailVi: `${type} yêu cầu Lienthong-Signature (JWS tách rời trên nội dung).`,
+      });
+    }
+    const keys: AgencyKey[] = [];
+    for (const key of this.registry.agencies.activeKeys(context.agencyId)) {
+      keys.push(...parseAgencyJwks({ keys: [key.jwk] }));
+    }
+    // Throws TrustError (invalid-publisher-signature) on any mismatch of body, type, key or time.
+    await verifyPublisherSignature(context.signature, body, { type, agencyKeys: keys });
+  }
+
+  private async write<T>(send: () => Promise<T>): Promise<T> {
     try {
-      coordinates = await this.producer.send(topic, { key, value: body, headers });
+      return await send();
     } catch (cause) {
       throw new LienthongError('kafka-unavailable', {
         retryAfterSeconds: this.config.retryAfterSeconds,
         cause,
       });
     }
+  }
+
+  private itemProblem(error: LienthongError, language: Language): RejectedItemProblem {
+    const problem = toProblemDetails(error, language);
     return {
-      id,
-      type,
-      schemaVersion: schema.version,
-      ...(version.state === 'deprecated' ? { schemaDeprecated: true } : {}),
-      topic,
-      partition: coordinates.partition,
-      offset: coordinates.offset,
-      acceptedAt,
+      code: problem.code,
+      title: problem.title,
+      ...(problem.errors ? { errors: problem.errors } : {}),
     };
   }
 
@@ -133,3 +309,5 @@ export class MessagesService {
     return version;
   }
 }
+
+export type { RecordCoordinates };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Global, Inject, Injectable, Logger, Module } from '@nestjs/common';
 import { RecordProducer, ensureTopics } from '@lienthong/kafka';
@@ -10,6 +11,7 @@ import {
   safeCompile,
 } from '@lienthong/registry';
 import { checkCompatibility } from '@lienthong/schema';
+import { parseAgencyJwks } from '@lienthong/trust';
 import type { Kafka } from 'kafkajs';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { GATEWAY_CONFIG } from '../config/gateway-config.js';
@@ -40,6 +42,7 @@ export class RegistryLifecycle implements OnApplicationBootstrap, OnApplicationS
     await this.log.start();
     const { applied } = this.log.progress();
     this.logger.log(`caught up with ${applied} registry records in ${Date.now() - started} ms`);
+    await this.bootstrapOperator();
     let seeded = 0;
     for (const entry of readSeedCatalogue(this.config.schemasDir)) {
       const result = await this.registry.register(entry.type, entry.input, 'seed');
@@ -51,6 +54,48 @@ export class RegistryLifecycle implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationShutdown(): Promise<void> {
     await this.log.stop();
+  }
+
+  /**
+   * A fresh install must be administrable: the operator named by BOOTSTRAP_OPERATOR_ID with
+   * the keys of BOOTSTRAP_OPERATOR_JWKS exists from the first start. Idempotent; never undoes
+   * what operators changed later (a suspension, a revoked key stays).
+   */
+  private async bootstrapOperator(): Promise<void> {
+    const source = this.config.bootstrapOperatorJwks;
+    if (!source) {
+      this.logger.warn('BOOTSTRAP_OPERATOR_JWKS is not set: no bootstrap operator');
+      return;
+    }
+    const jwks: unknown = JSON.parse(
+      source.trimStart().startsWith('{') ? source : readFileSync(source, 'utf8'),
+    );
+    const keys = parseAgencyJwks(jwks);
+    const id = this.config.bootstrapOperatorId;
+    const agencies = this.state.agencies;
+    if (!agencies.get(id)) {
+      await this.log.append(
+        'agency',
+        id,
+        {
+          name: 'Quản trị hệ thống (bootstrap operator)',
+          status: 'active',
+          roles: ['operator', 'integrator'],
+        },
+        id,
+      );
+      this.logger.log(`created bootstrap operator ${id}`);
+    }
+    for (const key of keys) {
+      if (agencies.keyStatus(id, key.kid) === undefined) {
+        await this.log.append(
+          'agency-key',
+          `${id}/${key.kid}`,
+          { jwk: { ...key.jwk }, status: 'active' },
+          id,
+        );
+      }
+    }
   }
 }
 

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Req, Res } 
 import { negotiateLanguage } from '@lienthong/contracts';
 import type { FastifyReply } from 'fastify';
 import type { RequestWithPrincipal } from '../common/principal.js';
+import { RequireRole } from '../common/public.decorator.js';
 import type {
   CompatibilityConfig,
   CompatibilityReport,
@@ -20,9 +21,9 @@ function callerOf(request: RequestWithPrincipal): string {
 }
 
 /**
- * `/v1/schemas`: the schema registry for integrators. Reads are open to every authenticated
- * caller; each write is its own handler, so the integrator-role check (trust work) is one
- * decorator per write handler.
+ * `/v1/schemas`: the schema registry for integrators. Reads (the compatibility check included)
+ * are open to every authenticated agency; writes need the integrator role, and the log records
+ * the writing agency as `by`.
  */
 @Controller('v1/schemas')
 export class SchemasController {
@@ -40,11 +41,13 @@ export class SchemasController {
 
   /** Write: the global default compatibility level. */
   @Put('config')
+  @RequireRole('integrator')
   setGlobalConfig(
     @Body() body: Buffer | undefined,
+    @Headers('content-type') contentType: string | undefined,
     @Req() request: RequestWithPrincipal,
   ): Promise<CompatibilityConfig> {
-    return this.schemas.setConfig(null, parseBody(body), callerOf(request));
+    return this.schemas.setConfig(null, parseBody(body, contentType), callerOf(request));
   }
 
   @Get('ids/:id')
@@ -54,13 +57,15 @@ export class SchemasController {
 
   /** Write: registers a version; 201 when new, 200 when this schema and metadata already are. */
   @Post(':type/versions')
+  @RequireRole('integrator')
   async register(
     @Param('type') type: string,
     @Body() body: Buffer | undefined,
+    @Headers('content-type') contentType: string | undefined,
     @Req() request: RequestWithPrincipal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RegistrationResult> {
-    const result = await this.schemas.register(type, parseBody(body), callerOf(request));
+    const result = await this.schemas.register(type, parseBody(body, contentType), callerOf(request));
     void reply.status(result.created ? 201 : 200);
     void reply.header('location', `/v1/schemas/${result.type}/versions/${result.version}`);
     return result;
@@ -78,13 +83,15 @@ export class SchemasController {
 
   /** Write: deprecates, disables or re-activates one version. */
   @Put(':type/versions/:version/state')
+  @RequireRole('integrator')
   setState(
     @Param('type') type: string,
     @Param('version') version: string,
     @Body() body: Buffer | undefined,
+    @Headers('content-type') contentType: string | undefined,
     @Req() request: RequestWithPrincipal,
   ): Promise<VersionView> {
-    return this.schemas.setState(type, version, parseBody(body), callerOf(request));
+    return this.schemas.setState(type, version, parseBody(body, contentType), callerOf(request));
   }
 
   /** Read-only despite POST: checks a candidate without registering it. */
@@ -93,12 +100,13 @@ export class SchemasController {
   checkCompatibility(
     @Param('type') type: string,
     @Body() body: Buffer | undefined,
+    @Headers('content-type') contentType: string | undefined,
     @Headers('accept-language') acceptLanguage: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): CompatibilityReport {
     const lang = negotiateLanguage(acceptLanguage);
     void reply.header('content-language', lang);
-    return this.schemas.checkCompatibility(type, parseBody(body), lang);
+    return this.schemas.checkCompatibility(type, parseBody(body, contentType), lang);
   }
 
   @Get(':type/config')
@@ -108,11 +116,13 @@ export class SchemasController {
 
   /** Write: the compatibility level of one type. */
   @Put(':type/config')
+  @RequireRole('integrator')
   setConfig(
     @Param('type') type: string,
     @Body() body: Buffer | undefined,
+    @Headers('content-type') contentType: string | undefined,
     @Req() request: RequestWithPrincipal,
   ): Promise<CompatibilityConfig> {
-    return this.schemas.setConfig(type, parseBody(body), callerOf(request));
+    return this.schemas.setConfig(type, parseBody(body, contentType), callerOf(request));
   }
 }

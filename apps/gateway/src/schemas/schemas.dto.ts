@@ -230,9 +230,21 @@ class BodyChecker {
   }
 }
 
+/** `application/json` and structured-syntax `+json` types (RFC 6839 section 3.1). */
+const JSON_MEDIA_TYPE = /^application\/(?:[a-z0-9!#$&^_.-]+\+)?json\s*(?:;|$)/i;
+
+/**
+ * 415 unless the request declares a JSON body: the gateway also takes form-encoded bodies (for
+ * the token endpoint), which must not reach a JSON route as if they were JSON.
+ */
+export function assertJsonMediaType(contentType: string | undefined): void {
+  if (!JSON_MEDIA_TYPE.test(contentType ?? '')) throw new LienthongError('unsupported-media-type');
+}
+
 /** Parses the raw body of a registry request as strict JSON (400 codes for malformed bodies). */
-export function parseBody(body: Buffer | undefined): unknown {
+export function parseBody(body: Buffer | undefined, contentType: string | undefined): unknown {
   if (!Buffer.isBuffer(body)) throw new LienthongError('empty-body');
+  assertJsonMediaType(contentType);
   return parseStrictJson(body);
 }
 

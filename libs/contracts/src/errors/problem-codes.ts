@@ -99,6 +99,51 @@ export const PROBLEM_CATALOGUE = {
     en: 'The registry is temporarily unavailable; retry later',
     vi: 'Sổ đăng ký tạm thời không sẵn sàng; vui lòng thử lại sau',
   },
+  forbidden: {
+    status: 403,
+    en: 'You are not allowed to do this',
+    vi: 'Bạn không có quyền thực hiện thao tác này',
+  },
+  'gateway-owned-header': {
+    status: 400,
+    en: 'The request sets a header that only the gateway may set',
+    vi: 'Yêu cầu đặt một tiêu đề mà chỉ cổng được phép đặt',
+  },
+  'idempotency-key-reused': {
+    status: 422,
+    en: 'This Idempotency-Key was already used with a different request',
+    vi: 'Idempotency-Key này đã được dùng cho một yêu cầu khác',
+  },
+  'idempotency-request-in-flight': {
+    status: 409,
+    en: 'A request with this Idempotency-Key is still being processed',
+    vi: 'Một yêu cầu với Idempotency-Key này vẫn đang được xử lý',
+  },
+  'idempotency-store-unavailable': {
+    status: 503,
+    en: 'The idempotency store is temporarily unavailable; retry later',
+    vi: 'Kho idempotency tạm thời không sẵn sàng; vui lòng thử lại sau',
+  },
+  'batch-too-large': {
+    status: 413,
+    en: 'The batch holds more records than allowed',
+    vi: 'Lô chứa nhiều bản ghi hơn mức cho phép',
+  },
+  'agency-exists': {
+    status: 409,
+    en: 'An agency with this code already exists',
+    vi: 'Cơ quan với mã này đã tồn tại',
+  },
+  'unknown-agency': {
+    status: 404,
+    en: 'Unknown agency',
+    vi: 'Cơ quan không tồn tại',
+  },
+  'invalid-agency-request': {
+    status: 422,
+    en: 'The agency request is invalid',
+    vi: 'Yêu cầu về cơ quan không hợp lệ',
+  },
   'route-not-found': {
     status: 404,
     en: 'No such resource',

@@ -1,0 +1,9 @@
+import type { CliContext } from './cli-context.js';
+import type { CommandLine, CommandSpec } from './command-line.js';
+
+/** One `lienthong <command>`: its spec (arguments, options, help) and what it does. */
+export interface Command {
+  spec: CommandSpec;
+  /** Resolves when done; throws a `CliError` to explain a failure and set the exit code. */
+  run(line: CommandLine, ctx: CliContext): Promise<void>;
+}

@@ -1,0 +1,18 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { LienthongMetrics } from '@lienthong/observability';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../common/public.decorator.js';
+
+/** Prometheus scrape endpoint (text exposition format 0.0.4). Public: see docs/operations.md. */
+@Public()
+@Controller('metrics')
+export class MetricsController {
+  constructor(private readonly metrics: LienthongMetrics) {}
+
+  @Get()
+  async scrape(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const text = await this.metrics.text();
+    void reply.header('content-type', this.metrics.contentType).header('cache-control', 'no-store');
+    return text;
+  }
+}

@@ -1,0 +1,107 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { RegistryState } from '@lienthong/registry';
+import type { AgencyKey, AgencyTrust, JtiStore } from '@lienthong/trust';
+import { AccessTokenIssuer, TrustError, parseAgencyJwks, verifyClientAssertion } from '@lienthong/trust';
+import type { GatewayConfig } from '../config/gateway-config.js';
+import { GATEWAY_CONFIG } from '../config/gateway-config.js';
+import { JTI_STORE } from '../trust/trust.module.js';
+
+export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+/** RFC 6749 section 5.1 successful token response. */
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope?: string;
+}
+
+/** An RFC 6749 section 5.2 error, with the status it is sent with. */
+export class OAuthError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    readonly description: string,
+    readonly reason: string,
+  ) {
+    super(description);
+  }
+}
+
+/**
+ * OAuth 2.0 client credentials with a `private_key_jwt` client assertion (RFC 7523 section 2.2,
+ * RFC 7521 section 4.2): the agency proves itself with a JWT signed by one of its registered
+ * keys, and receives a short-lived RFC 9068 access token carrying its roles and grants.
+ */
+@Injectable()
+export class TokenService {
+  constructor(
+    private readonly registry: RegistryState,
+    private readonly issuer: AccessTokenIssuer,
+    @Inject(JTI_STORE) private readonly jtiStore: JtiStore,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  async token(form: URLSearchParams): Promise<TokenResponse> {
+    for (const name of new Set(form.keys())) {
+      if (form.getAll(name).length > 1) {
+        throw new OAuthError(400, 'invalid_request', `parameter ${name} is repeated`, 'malformed');
+      }
+    }
+    const grantType = form.get('grant_type');
+    if (grantType !== 'client_credentials') {
+      throw new OAuthError(
+        400,
+        'unsupported_grant_type',
+        'only client_credentials is supported',
+        'malformed',
+      );
+    }
+    if (form.get('client_assertion_type') !== CLIENT_ASSERTION_TYPE) {
+      throw new OAuthError(
+        400,
+        'invalid_request',
+        `client_assertion_type must be ${CLIENT_ASSERTION_TYPE}`,
+        'malformed',
+      );
+    }
+    let verified;
+    try {
+      verified = await verifyClientAssertion(form.get('client_assertion') ?? undefined, {
+        issuer: this.config.issuer,
+        jtiStore: this.jtiStore,
+        resolveAgency: (agencyId) => this.agencyTrust(agencyId),
+      });
+    } catch (error) {
+      if (error instanceof TrustError) {
+        const code = error.oauthError ?? 'invalid_client';
+        const status = code === 'invalid_client' ? 401 : code === 'temporarily_unavailable' ? 503 : 400;
+        throw new OAuthError(status, code, error.options.detail ?? error.reason, error.reason);
+      }
+      throw error;
+    }
+    const agency = this.registry.agencies.get(verified.agencyId);
+    if (!agency) throw new OAuthError(401, 'invalid_client', 'unknown agency', 'agency-unknown');
+    const issued = await this.issuer.issueAccessToken(
+      {
+        agencyId: agency.id,
+        roles: agency.roles,
+        grants: { publish: agency.grants.publish, subscribe: agency.grants.subscribe },
+        clientKeyId: verified.kid,
+      },
+      { lifetimeSeconds: this.config.accessTokenTtlSeconds },
+    );
+    return { access_token: issued.token, token_type: 'Bearer', expires_in: issued.expiresIn };
+  }
+
+  private agencyTrust(agencyId: string): AgencyTrust | undefined {
+    const agency = this.registry.agencies.get(agencyId);
+    if (!agency) return undefined;
+    const keys: AgencyKey[] = [];
+    for (const key of agency.keys) {
+      const [parsed] = parseAgencyJwks({ keys: [key.jwk] });
+      if (parsed) keys.push(key.status === 'revoked' ? { ...parsed, status: 'revoked' } : parsed);
+    }
+    return { status: agency.status, keys };
+  }
+}

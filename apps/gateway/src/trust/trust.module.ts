@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import type { OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module } from '@nestjs/common';
+import type { IdempotencyStore } from '@lienthong/idempotency';
+import { InMemoryIdempotencyStore, RedisIdempotencyStore, openRedisConnection } from '@lienthong/idempotency';
+import type { JtiStore } from '@lienthong/trust';
+import {
+  AccessTokenIssuer,
+  AccessTokenVerifier,
+  GatewayKeyring,
+  InMemoryJtiStore,
+  ReceiptSigner,
+  RedisJtiStore,
+} from '@lienthong/trust';
+import type { Redis } from 'ioredis';
+import type { GatewayConfig } from '../config/gateway-config.js';
+import { GATEWAY_CONFIG } from '../config/gateway-config.js';
+
+export const JTI_STORE = Symbol('JTI_STORE');
+export const IDEMPOTENCY_STORE = Symbol('IDEMPOTENCY_STORE');
+const REDIS = Symbol('REDIS');
+
+/** Closes the shared Redis connection (when configured) after everything else stopped. */
+@Injectable()
+export class TrustShutdown implements OnApplicationShutdown {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis | undefined,
+    @Inject(IDEMPOTENCY_STORE) private readonly idempotency: IdempotencyStore,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.idempotency.close();
+    await this.redis?.quit().catch(() => undefined);
+  }
+}
+
+async function loadKeyring(config: GatewayConfig): Promise<GatewayKeyring> {
+  const options = { maxTokenLifetimeSeconds: config.accessTokenTtlSeconds };
+  if (config.signingKeysFile) {
+    return GatewayKeyring.fromPrivateJwks(readFileSync(config.signingKeysFile, 'utf8'), options);
+  }
+  new Logger('Trust').warn(
+    'GATEWAY_SIGNING_KEYS_FILE is not set: signing with a key generated for this process only; ' +
+      'replicas will not verify each other’s tokens and receipts',
+  );
+  return GatewayKeyring.generate(options);
+}
+
+/**
+ * The gateway's own keys and what uses them: access tokens (issue, verify with a cache),
+ * receipts, the assertion replay cache and the idempotency store (Redis when REDIS_URL is set).
+ */
+@Global()
+@Module({
+  providers: [
+    { provide: GatewayKeyring, inject: [GATEWAY_CONFIG], useFactory: loadKeyring },
+    {
+      provide: AccessTokenIssuer,
+      inject: [GatewayKeyring, GATEWAY_CONFIG],
+      useFactory: (keyring: GatewayKeyring, config: GatewayConfig) =>
+        new AccessTokenIssuer(keyring, { issuer: config.issuer, audience: config.issuer }),
+    },
+    {
+      provide: AccessTokenVerifier,
+      inject: [GatewayKeyring, GATEWAY_CONFIG],
+      useFactory: (keyring: GatewayKeyring, config: GatewayConfig) =>
+        new AccessTokenVerifier(keyring, { issuer: config.issuer, audience: config.issuer }),
+    },
+    {
+      provide: ReceiptSigner,
+      inject: [GatewayKeyring, GATEWAY_CONFIG],
+      useFactory: (keyring: GatewayKeyring, config: GatewayConfig) =>
+        new ReceiptSigner(keyring, { issuer: config.issuer }),
+    },
+    {
+      provide: REDIS,
+      inject: [GATEWAY_CONFIG],
+      useFactory: (config: GatewayConfig): Redis | undefined =>
+        config.redisUrl ? openRedisConnection(config.redisUrl) : undefined,
+    },
+    {
+      provide: JTI_STORE,
+      inject: [REDIS],
+      useFactory: (redis: Redis | undefined): JtiStore =>
+        redis ? new RedisJtiStore(redis) : new InMemoryJtiStore(),
+    },
+    {
+      provide: IDEMPOTENCY_STORE,
+      inject: [REDIS],
+      useFactory: (redis: Redis | undefined): IdempotencyStore =>
+        redis ? new RedisIdempotencyStore({ redis }) : new InMemoryIdempotencyStore(),
+    },
+    TrustShutdown,
+  ],
+  exports: [
+    GatewayKeyring,
+    AccessTokenIssuer,
+    AccessTokenVerifier,
+    ReceiptSigner,
+    JTI_STORE,
+    IDEMPOTENCY_STORE,
+  ],
+})
+export class TrustModule {}
