@@ -3,12 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import { resolvePointer } from '@lienthong/schema';
 import type { TestAgency } from '../support/agencies.util.js';
+import { randomAgencyId } from '../support/agencies.util.js';
 import type { RunningGateway } from '../support/gateway.util.js';
 import { startGateway } from '../support/gateway.util.js';
 
 const RUN = `r${randomBytes(4).toString('hex')}`;
 const PERMIT = `asyncapi.${RUN}.permit`;
 const LEGACY = `asyncapi.${RUN}.legacy`;
+/** The agency that registers (and so owns) both types. */
+const OWNER = randomAgencyId('G');
 
 /** 2020-12 with shared definitions and recursion: references must survive embedding. */
 const permitV1 = {
@@ -36,7 +39,7 @@ const permitV1 = {
   },
 };
 const permitMetadata = {
-  owner: '000.00.00.G10',
+  owner: OWNER,
   description: { vi: 'Giấy phép xây dựng', en: 'Building permit' },
   keyPointer: '/permitNo',
   personalData: [],
@@ -79,7 +82,7 @@ describe('GET /asyncapi.json', () => {
 
   beforeAll(async () => {
     gateway = await startGateway();
-    integrator = await gateway.createAgency({ roles: ['integrator'] });
+    integrator = await gateway.createAgency({ id: OWNER, roles: ['integrator'] });
     await register(PERMIT, permitV1, permitMetadata);
     await register(LEGACY, legacyV1, { ...permitMetadata, keyPointer: '/code', examples: [{ code: 'X1' }] });
   });
@@ -132,7 +135,7 @@ describe('GET /asyncapi.json', () => {
     expect(at(`${message}/examples/1/headers`)).toMatchObject({
       ce_type: PERMIT,
       ce_subject: 'GP-2',
-      ce_source: '000.00.00.G10',
+      ce_source: OWNER,
     });
     expect(Object.keys(at(`${message}/headers/properties`) as object)).toEqual(
       expect.arrayContaining([

@@ -455,6 +455,16 @@ describe('Confluent-compatible subset (/ccompat) with a real Confluent client', 
       expect(answer.body).toEqual({ error_code: code, message: expect.any(String) });
     });
 
+    it('415 {error_code: 415} for a body that is not JSON', async () => {
+      const response = await fetch(`${gateway.url}/ccompat/subjects/${SUBJECT}/versions`, {
+        method: 'POST',
+        headers: { ...integrator.auth(), 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'schema=%7B%7D&schemaType=JSON',
+      });
+      expect(response.status).toBe(415);
+      expect(await response.json()).toEqual({ error_code: 415, message: expect.any(String) });
+    });
+
     it('registered nothing for the refused requests', async () => {
       expect((await call('GET', `/subjects/${SUBJECT}/versions`)).body).toEqual([1, 2]);
     });

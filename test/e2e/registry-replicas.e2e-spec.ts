@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestAgency } from '../support/agencies.util.js';
+import { randomAgencyId } from '../support/agencies.util.js';
 import type { RunningGateway } from '../support/gateway.util.js';
 import { startGateway } from '../support/gateway.util.js';
 import { pollUntil } from '../support/poll-until.util.js';
 
 const RUN = `r${randomBytes(4).toString('hex')}`;
 const TYPE = `replicas.${RUN}.case`;
+/** The agency that registers (and so owns) TYPE, through either replica. */
+const OWNER = randomAgencyId('G');
 
 const caseV1 = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -19,7 +22,7 @@ const caseV1 = {
   },
 };
 const metadata = {
-  owner: '000.00.00.G22',
+  owner: OWNER,
   description: { vi: 'Hồ sơ thử nghiệm', en: 'Test case file' },
   keyPointer: '/caseId',
 };
@@ -75,7 +78,7 @@ describe('registry replicas agree through the log', () => {
 
   beforeAll(async () => {
     [a, b] = await Promise.all([startGateway(), startGateway()]);
-    integrator = await a.createAgency({ roles: ['integrator'] });
+    integrator = await a.createAgency({ id: OWNER, roles: ['integrator'] });
     // The agency is a registry record too: B knows it once it has applied it.
     await pollUntil(async () => (await call(b, 'GET', '/v1/schemas')).status === 200, {
       timeoutMs: 15_000,

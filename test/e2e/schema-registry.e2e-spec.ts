@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestAgency } from '../support/agencies.util.js';
+import { randomAgencyId } from '../support/agencies.util.js';
 import type { RunningGateway } from '../support/gateway.util.js';
 import { startGateway } from '../support/gateway.util.js';
 
 /** Unique per run: the broker (and so the registry log) is shared by every suite of a run. */
 const RUN = `r${randomBytes(4).toString('hex')}`;
 const TYPE = `e2e.${RUN}.order`;
+/** The agency that registers (and so owns) TYPE. */
+const OWNER = randomAgencyId('G');
 
 const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
 
@@ -37,7 +40,7 @@ const orderV3 = {
   },
 };
 const metadata = {
-  owner: '000.00.00.G12',
+  owner: OWNER,
   description: { vi: 'Đơn hàng thử nghiệm', en: 'Test order' },
   keyPointer: '/orderId',
   personalData: [],
@@ -86,6 +89,7 @@ describe('schema registry API (/v1/schemas) against a real broker', () => {
   beforeAll(async () => {
     gateway = await startGateway();
     integrator = await gateway.createAgency({
+      id: OWNER,
       roles: ['integrator', 'publisher'],
       grants: { publish: [TYPE] },
     });
@@ -423,6 +427,40 @@ describe('schema registry API (/v1/schemas) against a real broker', () => {
         expect((await call('GET', `/v1/schemas/${TYPE}/config`)).body['compatibility']).toBe('BACKWARD');
       },
     );
+
+    it('an integrator of another agency may not change a type it does not own', async () => {
+      const other = await gateway.createAgency({ roles: ['integrator'] });
+      const candidate = { ...orderV2, title: 'by another agency' };
+      const versionByOther = await call(
+        'POST',
+        `/v1/schemas/${TYPE}/versions`,
+        { schema: candidate, metadata: { ...metadata, owner: other.id } },
+        {},
+        other,
+      );
+      expect({ status: versionByOther.status, code: versionByOther.body['code'] }).toEqual({
+        status: 403,
+        code: 'forbidden',
+      });
+      const stateByOther = await call(
+        'PUT',
+        `/v1/schemas/${TYPE}/versions/1/state`,
+        { state: 'disabled' },
+        {},
+        other,
+      );
+      expect(stateByOther.status).toBe(403);
+      // Nor register a new type in another agency's name.
+      const inOwnersName = await call(
+        'POST',
+        `/v1/schemas/e2e.${RUN}.impostor/versions`,
+        { schema: orderV1, metadata },
+        {},
+        other,
+      );
+      expect(inOwnersName.status).toBe(403);
+      expect((await call('GET', `/v1/schemas/${TYPE}/versions`)).body['versions']).toHaveLength(2);
+    });
 
     it.each(reads)('any authenticated agency may read: %s', async (_name, method, path, body) => {
       expect((await call(method, path, body, {}, reader)).status).toBe(200);

@@ -3,6 +3,7 @@ import type { ExitCode } from './common/cli.exception.js';
 import { CliError, EXIT_CODES, UsageError } from './common/cli.exception.js';
 import type { Command } from './common/command.js';
 import { formatCommandHelp, parseCommandLine, table } from './common/command-line.js';
+import { errorMessage } from './common/error-message.util.js';
 import { formatCliError, printable } from './common/output.js';
 import { publishCommand } from './publish/publish.command.js';
 import { registerSchemaCommand } from './register-schema/register-schema.command.js';
@@ -47,7 +48,8 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
       ctx.stderr(formatCliError(error));
       return error.exitCode;
     }
-    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const stack = (error as { stack?: unknown } | null | undefined)?.stack;
+    const text = typeof stack === 'string' ? stack : errorMessage(error);
     ctx.stderr(`lienthong: unexpected error: ${printable(text)}\n`);
     return EXIT_CODES.unexpected;
   }

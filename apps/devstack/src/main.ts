@@ -5,6 +5,14 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KafkaHandle } from '@lienthong/local-kafka';
 import { startKafka } from '@lienthong/local-kafka';
+import {
+  OPERATOR_ID,
+  accessToken,
+  demoAgencies,
+  ensureAgencyKey,
+  ensureGatewayKeys,
+  registerDemoAgencies,
+} from './demo-agencies.js';
 
 /**
  * `npm start`: everything Lienthong needs on one machine. Provisions Kafka (unless
@@ -24,8 +32,21 @@ async function main(): Promise<void> {
   kafka = await startKafka();
   log(`Kafka (${kafka.mode}) at ${kafka.brokers.join(',')}`);
 
+  const url = `http://127.0.0.1:${port}`;
+  const keysFile = join(STATE_DIR, 'gateway-keys.json');
+  await ensureGatewayKeys(keysFile);
+  const operatorKeyFile = join(STATE_DIR, 'agencies', `${OPERATOR_ID}.private.jwk.json`);
+  const operator = await ensureAgencyKey(operatorKeyFile);
   const gateway = spawn(process.execPath, [join(DIST_ROOT, 'apps/gateway/src/main.js')], {
-    env: { ...process.env, KAFKA_BROKERS: kafka.brokers.join(','), PORT: port },
+    env: {
+      ...process.env,
+      KAFKA_BROKERS: kafka.brokers.join(','),
+      PORT: port,
+      GATEWAY_ISSUER: process.env['GATEWAY_ISSUER'] ?? url,
+      GATEWAY_SIGNING_KEYS_FILE: process.env['GATEWAY_SIGNING_KEYS_FILE'] ?? keysFile,
+      BOOTSTRAP_OPERATOR_ID: OPERATOR_ID,
+      BOOTSTRAP_OPERATOR_JWKS: JSON.stringify({ keys: [operator.publicJwk] }),
+    },
     stdio: 'inherit',
   });
   children.push(gateway);
@@ -36,9 +57,12 @@ async function main(): Promise<void> {
     }
   });
 
-  const url = `http://127.0.0.1:${port}`;
   await waitForReady(`${url}/health/ready`, 120_000);
-  printWelcome(url);
+  const issuer = process.env['GATEWAY_ISSUER'] ?? url;
+  const agencies = demoAgencies(STATE_DIR);
+  await registerDemoAgencies(url, await accessToken(url, issuer, OPERATOR_ID, operatorKeyFile), agencies);
+  const publisher = agencies[0]!;
+  printWelcome(url, await accessToken(url, issuer, publisher.id, publisher.keyFile), publisher.id);
 }
 
 async function waitForReady(url: string, timeoutMs: number): Promise<void> {
@@ -55,7 +79,7 @@ async function waitForReady(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`gateway was not ready within ${timeoutMs / 1000}s (${url})`);
 }
 
-function printWelcome(url: string): void {
+function printWelcome(url: string, token: string, publisherId: string): void {
   mkdirSync(join(STATE_DIR, 'examples'), { recursive: true });
   const lines = [
     '',
@@ -63,8 +87,16 @@ function printWelcome(url: string): void {
     `  publish:   POST ${url}/v1/messages/{type}`,
     `  liveness:  ${url}/health/live`,
     `  readiness: ${url}/health/ready`,
+    `  schemas:   ${url}/v1/schemas · AsyncAPI ${url}/asyncapi.json`,
+    `  JWKS:      ${url}/.well-known/jwks.json · OAuth metadata ${url}/.well-known/oauth-authorization-server`,
     '',
-    'Publish an example record (ready to paste):',
+    `Demo agencies (private keys in ${join('.lienthong', 'agencies')}/, git-ignored): operator ${OPERATOR_ID}, ` +
+      demoAgencies(STATE_DIR)
+        .map((a) => `${a.id} ${a.name}`)
+        .join(', '),
+    '',
+    `Publish an example record as ${publisherId} (ready to paste; the token is valid for a few minutes):`,
+    `  TOKEN=${token}`,
   ];
   for (const type of readdirSync('schemas').sort()) {
     const schema = JSON.parse(readFileSync(join('schemas', type, 'v1.schema.json'), 'utf8')) as {
@@ -74,11 +106,26 @@ function printWelcome(url: string): void {
     if (example === undefined) continue;
     const file = join('.lienthong', 'examples', `${type}.json`);
     writeFileSync(file, `${JSON.stringify(example, null, 2)}\n`);
-    lines.push(
-      `  curl -sS -X POST ${url}/v1/messages/${type} -H 'content-type: application/json' --data-binary @${file}`,
-    );
+    if (type === 'residence.registration') {
+      lines.push(
+        `  curl -sS -X POST ${url}/v1/messages/${type} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' --data-binary @${file}`,
+      );
+    }
   }
-  lines.push('', 'Ctrl-C stops the gateway and the Kafka broker started here.', '');
+  const cli = `npx lienthong`;
+  const who = `--gateway ${url} --agency ${publisherId} --key ${join('.lienthong', 'agencies', `${publisherId}.private.jwk.json`)}`;
+  lines.push(
+    '',
+    'The lienthong command line (docs/cli.md):',
+    `  ${cli} token ${who}`,
+    `  ${cli} publish residence.registration .lienthong/examples/residence.registration.json ${who} --sign --receipt-out .lienthong/receipt.jws`,
+    `  ${cli} verify-receipt .lienthong/receipt.jws --jwks ${url}/.well-known/jwks.json --body .lienthong/examples/residence.registration.json`,
+    `  ${cli} register-schema residence.registration schemas/residence.registration/v1.schema.json ${who}`,
+    '',
+    'Ctrl-C stops the gateway and the Kafka broker started here.',
+    '',
+  );
+
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

@@ -238,9 +238,22 @@ describe('LienthongMetrics', () => {
     expect(value(await metrics.text(), 'lienthong_kafka_reachable')).toBe(0);
   });
 
-  it('counts deliveries by subscription and outcome', async () => {
+  it('starts the produce error counters at zero, so the first error moves rate()', async () => {
+    const text = await metricsWithBounds().text();
+    for (const family of ['records', 'registry', 'inbox', 'retry', 'dlq', 'audit']) {
+      expect(value(text, 'lienthong_kafka_produce_errors_total', { topic_family: family })).toBe(0);
+    }
+  });
+
+  it('counts deliveries by subscription and outcome, from zero for known subscriptions', async () => {
     const metrics = metricsWithBounds();
-    metrics.bounds.allowSubscriptions(['sub-1']);
+    metrics.initSubscriptions(['sub-1']);
+    expect(
+      value(await metrics.text(), 'lienthong_deliveries_total', {
+        subscription: 'sub-1',
+        outcome: 'dead_lettered',
+      }),
+    ).toBe(0);
     metrics.delivery('sub-1', 'dead_lettered');
     metrics.deliveryDuration('webhook', 0.2);
     const text = await metrics.text();

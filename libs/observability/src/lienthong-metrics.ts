@@ -155,6 +155,8 @@ export class LienthongMetrics {
       labelNames: ['topic_family'],
       registers,
     });
+    // Zero from the start, so the first error moves rate() and alerts (a series born at 1 does not).
+    for (const family of TOPIC_FAMILIES) this.produceErrors.inc({ topic_family: family }, 0);
     this.tokensIssued = new Counter({
       name: 'lienthong_tokens_issued_total',
       help: 'Access tokens issued, by agency.',
@@ -281,6 +283,19 @@ export class LienthongMetrics {
       subscription: this.bounds.subscription(subscription),
       outcome: DELIVERY_OUTCOMES.includes(outcome) ? outcome : OTHER,
     });
+  }
+
+  /**
+   * Allows `subscriptions` as label values and starts their delivery counters at zero, so the
+   * first dead letter of a subscription shows in `increase()` (and alerts).
+   */
+  initSubscriptions(subscriptions: Iterable<string>): void {
+    const ids = [...subscriptions];
+    this.bounds.allowSubscriptions(ids);
+    for (const id of ids) {
+      const subscription = this.bounds.subscription(id);
+      for (const outcome of DELIVERY_OUTCOMES) this.deliveries.inc({ subscription, outcome }, 0);
+    }
   }
 
   deliveryDuration(mode: DeliveryMode, seconds: number): void {

@@ -41,8 +41,19 @@ export class SchemaRegistry {
     private readonly deps: SchemaRegistryDeps,
   ) {}
 
+  /**
+   * Registers a version. `by` is the calling agency; without it (seeding from files) the
+   * ownership rules do not apply. A new type is owned by the agency named in its metadata,
+   * which must be the caller; new versions of a type only come from its owner (or an operator).
+   */
   async register(type: string, input: SchemaRegistrationInput, by?: string): Promise<SchemaRegistration> {
     assertTypeName(type);
+    if (by !== undefined) {
+      this.assertMayChange(type, by);
+      if (input.metadata.owner !== by && !this.state.agencies.hasRole(by, 'operator')) {
+        throw forbidden(`metadata.owner must be your agency (${by}).`, `metadata.owner phải là cơ quan của bạn (${by}).`);
+      }
+    }
     this.deps.vet(type, input);
     const existing = this.state.findByFingerprint(type, schemaFingerprint(input));
     if (existing) return { type, version: existing.version, id: existing.id, created: false };
@@ -88,6 +99,7 @@ export class SchemaRegistry {
 
   /** Deprecates, disables or re-activates one version. */
   async setVersionState(type: string, version: number, state: VersionState, by?: string): Promise<void> {
+    if (by !== undefined) this.assertMayChange(type, by);
     if (!this.state.version(type, version)) {
       throw new LienthongError('unknown-schema-version', {
         detail: `${type} has no version ${version}.`,
@@ -98,6 +110,14 @@ export class SchemaRegistry {
       this.log.append('schema-version-state', `${type}/${version}`, { state }, by),
     );
     if (!outcome.accepted) throw new Error(`registry refused the state change: ${outcome.reason}`);
+  }
+
+  /** Only the owner of an existing type (the owner of its latest version) or an operator. */
+  private assertMayChange(type: string, by: string): void {
+    const owner = this.state.latest(type)?.metadata.owner;
+    if (owner !== undefined && owner !== by && !this.state.agencies.hasRole(by, 'operator')) {
+      throw forbidden(`${type} is owned by ${owner}.`, `${type} thuộc quyền của ${owner}.`);
+    }
   }
 
   private async write(append: () => Promise<ApplyOutcome>): Promise<ApplyOutcome> {
@@ -119,6 +139,10 @@ function assertTypeName(type: string): void {
       detailVi: `"${type}" không phải tên loại hợp lệ: các từ chữ thường, chữ số và gạch nối, ngăn cách bởi dấu chấm.`,
     });
   }
+}
+
+function forbidden(detail: string, detailVi: string): LienthongError {
+  return new LienthongError('forbidden', { detail, detailVi });
 }
 
 function incompatible(type: string, reasons: CompatibilityReason[]): LienthongError {

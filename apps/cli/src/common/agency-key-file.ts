@@ -6,6 +6,7 @@ import type { CliContext } from './cli-context.js';
 import { UsageError } from './cli.exception.js';
 import { parseJsonFile, readInputFile } from './cli-files.js';
 import { isJsonObject } from './json-value.util.js';
+import { errorMessage } from './error-message.util.js';
 
 /** An agency's signing key as the CLI uses it. */
 export interface AgencySigningKey {
@@ -94,7 +95,7 @@ export async function parseAgencyPrivateJwk(value: unknown, origin: string): Pro
     if (imported instanceof Uint8Array || imported.type !== 'private') throw new Error('not a private key');
     privateKey = imported;
   } catch (error) {
-    throw refuse(`does not hold a usable ${keyAlg} private key (${errorText(error)})`);
+    throw refuse(`does not hold a usable ${keyAlg} private key (${errorMessage(error)})`);
   }
   await assertKeyPair(privateKey, publicJwk, refuse);
   return { kid: publicJwk.kid, alg: keyAlg, privateKey, publicJwk };
@@ -131,8 +132,4 @@ function describeKeyRefusal(error: TrustError): string {
 
 function pick(source: Record<string, unknown>, names: readonly string[]): Record<string, unknown> {
   return Object.fromEntries(names.map((name) => [name, source[name]]));
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -2,6 +2,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CliContext } from './cli-context.js';
 import { UsageError } from './cli.exception.js';
+import { errorMessage } from './error-message.util.js';
 
 /** Key files, JWK Sets, receipts and schemas are small; anything larger is the wrong file. */
 export const SMALL_FILE_MAX_BYTES = 4 * 1024 * 1024;
@@ -38,7 +39,7 @@ export function parseJsonFile(bytes: Buffer, path: string, what: string): unknow
     return JSON.parse(bytes.toString('utf8')) as unknown;
   } catch (error) {
     throw new UsageError(
-      `${what} ${path} is not JSON: ${error instanceof Error ? error.message : String(error)}`,
+      `${what} ${path} is not JSON: ${errorMessage(error)}`,
     );
   }
 }
@@ -68,6 +69,6 @@ function describeFsError(error: unknown): string {
     case 'EISDIR':
       return 'it is a directory';
     default:
-      return error instanceof Error ? error.message : String(error);
+      return errorMessage(error);
   }
 }

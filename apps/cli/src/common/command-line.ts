@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './cli.exception.js';
+import { errorMessage } from './error-message.util.js';
 
 /** One `--option` of a command. */
 export interface OptionSpec {
@@ -126,7 +127,7 @@ export function parseCommandLine(
 }
 
 function describeParseError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   // parseArgs appends advice written for JavaScript callers ("To specify a positional argument
   // starting with a '-', place it at the end of the command after '--'…"); keep the first sentence.
   return message.split(/\.\s/)[0]!.replace(/\.$/, '');

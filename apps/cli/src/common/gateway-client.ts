@@ -293,19 +293,20 @@ function checkTokenAnswer(body: Record<string, unknown>): TokenAnswer {
 }
 
 function describeNetworkError(url: string, error: unknown): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+  // Duck-typed on purpose: fetch's errors may come from another realm than this module's Error.
+  const { name, message, cause } = (error ?? {}) as { name?: unknown; message?: unknown; cause?: unknown };
+  if (name === 'TimeoutError' || name === 'AbortError') {
     return `no answer from ${url} within ${REQUEST_TIMEOUT_MS / 1000} s`;
   }
-  const cause =
-    error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  const reason =
-    typeof cause?.code === 'string'
-      ? `${cause.code}${typeof cause.message === 'string' && !cause.message.includes(cause.code) ? ` (${cause.message})` : ''}`
-      : typeof cause?.message === 'string'
-        ? cause.message
-        : error instanceof Error
-          ? error.message
-          : String(error);
+  const { code, message: causeMessage } = (cause ?? {}) as { code?: unknown; message?: unknown };
+  let reason: string;
+  if (typeof code === 'string') {
+    reason = typeof causeMessage === 'string' && !causeMessage.includes(code) ? `${code} (${causeMessage})` : code;
+  } else if (typeof causeMessage === 'string') {
+    reason = causeMessage;
+  } else {
+    reason = typeof message === 'string' ? message : String(error);
+  }
   return `cannot reach ${url}: ${reason}`;
 }
 

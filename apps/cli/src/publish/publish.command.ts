@@ -11,6 +11,7 @@ import type { Command } from '../common/command.js';
 import type { CommandLine } from '../common/command-line.js';
 import { CREDENTIAL_OPTIONS } from '../common/credential-options.js';
 import { formatJson } from '../common/output.js';
+import { errorMessage } from '../common/error-message.util.js';
 
 /** Request headers of the publish API. */
 export const PUBLISH_HEADERS = {
@@ -105,7 +106,7 @@ export const publishCommand: Command = {
         (error: unknown) => {
           // Not a usage error: the record was published; only the copy of the receipt is missing.
           throw new UnexpectedError(
-            `the record was accepted (the receipt is in the answer above), but ${error instanceof Error ? error.message : String(error)}`,
+            `the record was accepted (the receipt is in the answer above), but ${errorMessage(error)}`,
           );
         },
       );

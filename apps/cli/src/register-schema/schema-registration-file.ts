@@ -2,6 +2,7 @@ import { readSchemaMetadata } from '@lienthong/schema';
 import { UsageError } from '../common/cli.exception.js';
 import { parseJsonFile } from '../common/cli-files.js';
 import { isJsonObject } from '../common/json-value.util.js';
+import { errorMessage } from '../common/error-message.util.js';
 
 /** The body of `POST /v1/schemas/{type}/versions` made from a file. */
 export interface RegistrationRequest {
@@ -39,7 +40,7 @@ export function registrationFromFile(bytes: Buffer, path: string, type: string):
   try {
     metadata = readSchemaMetadata(document, `schema file ${path}`);
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(errorMessage(error));
   }
   if (metadata.type !== type) {
     throw new UsageError(`schema file ${path} declares x-lienthong-type ${metadata.type}, not ${type}`);

@@ -45,7 +45,7 @@ export class RegistryLifecycle implements OnApplicationBootstrap, OnApplicationS
     await this.bootstrapOperator();
     let seeded = 0;
     for (const entry of readSeedCatalogue(this.config.schemasDir)) {
-      const result = await this.registry.register(entry.type, entry.input, 'seed');
+      const result = await this.registry.register(entry.type, entry.input);
       if (result.created) seeded++;
     }
     if (seeded > 0) this.logger.log(`seeded ${seeded} schema version(s) from ${this.config.schemasDir}`);

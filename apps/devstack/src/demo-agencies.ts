@@ -1,0 +1,137 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GatewayKeyring, createClientAssertion } from '@lienthong/trust';
+import type { CryptoKey, JWK } from 'jose';
+import { exportJWK, generateKeyPair, importJWK } from 'jose';
+
+/** A local agency identity for the demo: its code and private key file (git-ignored). */
+export interface DemoAgency {
+  id: string;
+  name: string;
+  roles: string[];
+  grants: { publish?: string[]; subscribe?: string[]; 'subscribe-personal-data'?: string[] };
+  keyFile: string;
+}
+
+export const OPERATOR_ID = '000.00.00.A00';
+
+/** The demo agencies: the owners of the seeded types publish them; Hà Nội subscribes. */
+export function demoAgencies(stateDir: string): DemoAgency[] {
+  const keyFile = (id: string) => join(stateDir, 'agencies', `${id}.private.jwk.json`);
+  return [
+    {
+      id: '000.00.00.G01',
+      name: 'Bộ Công an',
+      roles: ['publisher', 'integrator'],
+      grants: { publish: ['residence.registration'] },
+      keyFile: keyFile('000.00.00.G01'),
+    },
+    {
+      id: '000.00.00.G12',
+      name: 'Bộ Tài chính',
+      roles: ['publisher', 'integrator'],
+      grants: { publish: ['enterprise.registration'] },
+      keyFile: keyFile('000.00.00.G12'),
+    },
+    {
+      id: '000.00.00.G22',
+      name: 'Văn phòng Chính phủ',
+      roles: ['publisher', 'integrator'],
+      grants: { publish: ['procedure.dossier-status'] },
+      keyFile: keyFile('000.00.00.G22'),
+    },
+    {
+      id: '000.00.00.H29',
+      name: 'Ủy ban nhân dân Thành phố Hà Nội',
+      roles: ['subscriber'],
+      grants: {
+        subscribe: ['residence.registration', 'enterprise.registration', 'procedure.dossier-status'],
+      },
+      keyFile: keyFile('000.00.00.H29'),
+    },
+  ];
+}
+
+/** Reads a private key file, or creates one (ES256) the first time. Returns the public JWK too. */
+export async function ensureAgencyKey(
+  file: string,
+): Promise<{ kid: string; privateKey: CryptoKey; publicJwk: JWK }> {
+  if (!existsSync(file)) {
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const jwk = {
+      ...(await exportJWK(privateKey)),
+      kid: `k${Date.now().toString(36)}`,
+      alg: 'ES256',
+      use: 'sig',
+    };
+    mkdirSync(join(file, '..'), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(jwk, null, 2)}\n`, { mode: 0o600 });
+  }
+  const jwk = JSON.parse(readFileSync(file, 'utf8')) as JWK & { kid: string };
+  const privateKey = (await importJWK(jwk, 'ES256')) as CryptoKey;
+  const { d: _d, ...publicJwk } = jwk;
+  return { kid: jwk.kid, privateKey, publicJwk };
+}
+
+/** The gateway's signing keys for this machine, created once so receipts stay verifiable across restarts. */
+export async function ensureGatewayKeys(file: string): Promise<void> {
+  if (existsSync(file)) return;
+  const keyring = await GatewayKeyring.generate();
+  mkdirSync(join(file, '..'), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(await keyring.exportPrivateJwks(), null, 2)}\n`, { mode: 0o600 });
+}
+
+/** An access token for `agencyId` (client credentials with a private_key_jwt assertion). */
+export async function accessToken(
+  url: string,
+  issuer: string,
+  agencyId: string,
+  keyFile: string,
+): Promise<string> {
+  const { kid, privateKey } = await ensureAgencyKey(keyFile);
+  const assertion = await createClientAssertion({
+    agencyId,
+    audience: issuer,
+    privateKey,
+    kid,
+    alg: 'ES256',
+  });
+  const response = await fetch(`${url}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: assertion,
+    }),
+  });
+  const body = (await response.json()) as { access_token?: string; error_description?: string };
+  if (!body.access_token)
+    throw new Error(`token for ${agencyId}: ${response.status} ${body.error_description}`);
+  return body.access_token;
+}
+
+/** Registers the demo agencies through the operator API; an existing one is left as it is. */
+export async function registerDemoAgencies(
+  url: string,
+  operatorToken: string,
+  agencies: DemoAgency[],
+): Promise<void> {
+  for (const agency of agencies) {
+    const { publicJwk } = await ensureAgencyKey(agency.keyFile);
+    const response = await fetch(`${url}/v1/agencies`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${operatorToken}` },
+      body: JSON.stringify({
+        id: agency.id,
+        name: agency.name,
+        roles: agency.roles,
+        jwks: { keys: [publicJwk] },
+        grants: agency.grants,
+      }),
+    });
+    if (response.status !== 201 && response.status !== 409) {
+      throw new Error(`registering ${agency.id}: ${response.status} ${await response.text()}`);
+    }
+  }
+}
