@@ -1,6 +1,6 @@
 /** `npm run bench`: every benchmark in one process, one after another. Results go to stdout. */
 const only = process.argv[2];
-const benches = ['registry'];
+const benches = ['registry', 'trust'];
 for (const name of benches) {
   if (only && only !== name) continue;
   process.stdout.write(`\n# ${name}\n`);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { KafkaHandle } from '@lienthong/local-kafka';
 import { startKafka } from '@lienthong/local-kafka';
 import { readCatalogueFixtures } from '../support/catalogue-fixtures.util.js';
+import type { TestAgency } from '../support/agencies.util.js';
 import type { RunningGateway } from '../support/gateway.util.js';
 import { startGateway } from '../support/gateway.util.js';
 
@@ -12,6 +13,7 @@ import { startGateway } from '../support/gateway.util.js';
 describe('when Kafka goes away', () => {
   let kafka: KafkaHandle;
   let gateway: RunningGateway;
+  let publisher: TestAgency;
   const [fixture] = readCatalogueFixtures();
 
   beforeAll(async () => {
@@ -23,6 +25,7 @@ describe('when Kafka goes away', () => {
       KAFKA_PRODUCE_TIMEOUT_MS: '2000',
       RETRY_AFTER_SECONDS: '7',
     });
+    publisher = await gateway.createAgency({ grants: { publish: [fixture!.type] } });
   }, 240_000);
 
   afterAll(async () => {
@@ -35,7 +38,7 @@ describe('when Kafka goes away', () => {
     const post = () =>
       fetch(`${gateway.url}/v1/messages/${fixture!.type}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'accept-language': 'vi' },
+        headers: { 'content-type': 'application/json', 'accept-language': 'vi', ...publisher.auth() },
         body,
       });
     expect((await post()).status).toBe(202);

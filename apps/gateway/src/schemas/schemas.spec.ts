@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { LienthongError } from '@lienthong/contracts';
 import {
+  assertJsonMediaType,
+  parseBody,
   parseCompatibilityRequest,
   parseConfigUpdate,
   parseRegistration,
@@ -250,5 +252,37 @@ describe('path parameters', () => {
     ['an id that is not a number', () => parseSchemaId('abc'), 'unknown-schema-version'],
   ])('refuses %s', (_name, run, code) => {
     expect(refusal(run)?.code).toBe(code);
+  });
+});
+
+describe('parseBody', () => {
+  it('parses a JSON body declared as JSON (or a +json type)', () => {
+    expect(parseBody(Buffer.from('{"a":1}'), 'application/json')).toEqual({ a: 1 });
+    expect(
+      parseBody(Buffer.from('{"a":1}'), 'application/vnd.schemaregistry.v1+json; charset=utf-8'),
+    ).toEqual({
+      a: 1,
+    });
+  });
+
+  it.each([
+    ['no body', undefined, 'application/json', 'empty-body'],
+    [
+      'a form-encoded body',
+      Buffer.from('a=1'),
+      'application/x-www-form-urlencoded',
+      'unsupported-media-type',
+    ],
+    ['no content type', Buffer.from('{}'), undefined, 'unsupported-media-type'],
+    ['JSON lookalike type', Buffer.from('{}'), 'application/jsonx', 'unsupported-media-type'],
+    ['malformed JSON', Buffer.from('{"a":'), 'application/json', 'malformed-json'],
+    ['a duplicate member', Buffer.from('{"a":1,"a":2}'), 'application/json', 'duplicate-json-key'],
+  ])('refuses %s', (_name, body, contentType, code) => {
+    expect(refusal(() => parseBody(body, contentType))?.code).toBe(code);
+  });
+
+  it('knows JSON media types', () => {
+    expect(refusal(() => assertJsonMediaType('application/problem+json'))).toBeUndefined();
+    expect(refusal(() => assertJsonMediaType('text/json'))?.code).toBe('unsupported-media-type');
   });
 });
