@@ -1,4 +1,4 @@
-import type { IHeaders, Kafka, Producer } from 'kafkajs';
+import type { IHeaders, Kafka, Producer, RecordMetadata } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 
 /** Where Kafka placed a record. */
@@ -14,13 +14,34 @@ export interface OutgoingRecord {
   headers: IHeaders;
 }
 
+interface Pending {
+  topic: string;
+  records: OutgoingRecord[];
+  resolve: (coordinates: RecordCoordinates[]) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Records gathered into one produce request at most (Kafka batches are per partition anyway). */
+const MAX_RECORDS_PER_REQUEST = 1_000;
+
 /**
- * The write side for accepted records: idempotent, `acks=-1` (all in-sync replicas),
- * one request in flight per broker so retries cannot reorder. A send resolves only once Kafka
- * acknowledged the write; every failure rejects, and the caller must not issue a receipt.
+ * The write side for accepted records: idempotent, `acks=-1` (all in-sync replicas), one
+ * request in flight so retries cannot reorder. A send resolves only once Kafka acknowledged the
+ * write; every failure rejects, and the caller must not issue a receipt.
+ *
+ * Group commit: sends that arrive while a request is in flight wait and go out together in the
+ * next request, so concurrent publishers share one broker round trip instead of queueing one
+ * by one. Partitions are chosen here (the Java client's murmur2 partitioner, as kafkajs' own
+ * default does), so that each record's offset is known: Kafka assigns consecutive offsets per
+ * partition from the batch's base offset, in the order the records were sent.
  */
 export class RecordProducer {
   private readonly producer: Producer;
+  private readonly ackTimeoutMs: number;
+  private readonly partitionCounts = new Map<string, number>();
+  private readonly partitioner = Partitioners.DefaultPartitioner();
+  private queue: Pending[] = [];
+  private inFlight = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -31,15 +52,10 @@ export class RecordProducer {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      // The Java client's murmur2 partitioner, so keys land where any other Kafka client expects.
       createPartitioner: Partitioners.DefaultPartitioner,
       retry: { retries: options.retries ?? 3, initialRetryTime: 100, maxRetryTime: 1_000 },
     });
   }
-
-  private readonly ackTimeoutMs: number;
-  private readonly partitionCounts = new Map<string, number>();
-  private readonly partitioner = Partitioners.DefaultPartitioner();
 
   connect(): Promise<void> {
     return this.producer.connect();
@@ -51,54 +67,87 @@ export class RecordProducer {
 
   /** Writes one record and resolves with its coordinates after the broker acknowledged it. */
   async send(topic: string, record: OutgoingRecord): Promise<RecordCoordinates> {
-    const [result] = await this.producer.send({
-      topic,
-      acks: -1,
-      timeout: this.ackTimeoutMs,
-      messages: [{ key: record.key, value: record.value, headers: record.headers }],
-    });
-    if (!result || result.errorCode !== 0 || result.baseOffset === undefined) {
-      throw new Error(`Kafka did not acknowledge the write to ${topic} (error code ${result?.errorCode})`);
-    }
-    return { topic, partition: result.partition, offset: result.baseOffset };
+    const [coordinates] = await this.sendBatch(topic, [record]);
+    return coordinates!;
   }
 
-  /**
-   * Writes several records to one topic in one produce request and returns each record's
-   * coordinates, in order. Partitions are chosen here with the same murmur2 partitioner, so
-   * that each record's offset is known: Kafka assigns consecutive offsets per partition from
-   * the batch's base offset, in the order the records were sent.
-   */
-  async sendBatch(topic: string, records: OutgoingRecord[]): Promise<RecordCoordinates[]> {
-    if (records.length === 0) return [];
-    const partitionCount = await this.partitionCount(topic);
-    const partitionMetadata = Array.from({ length: partitionCount }, (_, partitionId) => ({
-      partitionId,
-      leader: 0,
-      replicas: [0],
-      isr: [0],
-      partitionErrorCode: 0,
-    }));
-    const messages = records.map((record) => {
-      const message = { key: record.key, value: record.value, headers: record.headers };
-      return { ...message, partition: this.partitioner({ topic, partitionMetadata, message }) };
+  /** Writes several records to one topic and returns each record's coordinates, in order. */
+  sendBatch(topic: string, records: OutgoingRecord[]): Promise<RecordCoordinates[]> {
+    if (records.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ topic, records, resolve, reject });
+      void this.flush();
     });
-    const results = await this.producer.send({ topic, acks: -1, timeout: this.ackTimeoutMs, messages });
-    const base = new Map<number, bigint>();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.inFlight || this.queue.length === 0) return;
+    this.inFlight = true;
+    const batch: Pending[] = [];
+    let count = 0;
+    while (
+      this.queue.length > 0 &&
+      (batch.length === 0 || count + this.queue[0]!.records.length <= MAX_RECORDS_PER_REQUEST)
+    ) {
+      const next = this.queue.shift()!;
+      batch.push(next);
+      count += next.records.length;
+    }
+    try {
+      const coordinates = await this.write(batch);
+      batch.forEach((pending, i) => pending.resolve(coordinates[i]!));
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+    } finally {
+      this.inFlight = false;
+      void this.flush();
+    }
+  }
+
+  /** One produce request for every record of `batch`; coordinates per pending send, in order. */
+  private async write(batch: Pending[]): Promise<RecordCoordinates[][]> {
+    const byTopic = new Map<string, { key: string; value: Buffer; headers: IHeaders; partition: number }[]>();
+    const placed: { topic: string; partition: number; index: number }[][] = [];
+    for (const pending of batch) {
+      const partitionCount = await this.partitionCount(pending.topic);
+      const partitionMetadata = Array.from({ length: partitionCount }, (_, partitionId) => ({
+        partitionId,
+        leader: 0,
+        replicas: [0],
+        isr: [0],
+        partitionErrorCode: 0,
+      }));
+      const messages = byTopic.get(pending.topic) ?? [];
+      byTopic.set(pending.topic, messages);
+      placed.push(
+        pending.records.map((record) => {
+          const message = { key: record.key, value: record.value, headers: record.headers };
+          const partition = this.partitioner({ topic: pending.topic, partitionMetadata, message });
+          const index = messages.filter((m) => m.partition === partition).length;
+          messages.push({ ...message, partition });
+          return { topic: pending.topic, partition, index };
+        }),
+      );
+    }
+    const results: RecordMetadata[] = await this.producer.sendBatch({
+      acks: -1,
+      timeout: this.ackTimeoutMs,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+    const base = new Map<string, bigint>();
     for (const r of results) {
       if (r.errorCode !== 0 || r.baseOffset === undefined) {
-        throw new Error(`Kafka did not acknowledge the write to ${topic} (error code ${r.errorCode})`);
+        throw new Error(`Kafka did not acknowledge the write to ${r.topicName} (error code ${r.errorCode})`);
       }
-      base.set(r.partition, BigInt(r.baseOffset));
+      base.set(`${r.topicName}/${r.partition}`, BigInt(r.baseOffset));
     }
-    const seen = new Map<number, bigint>();
-    return messages.map(({ partition }) => {
-      const index = seen.get(partition) ?? 0n;
-      seen.set(partition, index + 1n);
-      const first = base.get(partition);
-      if (first === undefined) throw new Error(`Kafka returned no offset for ${topic}/${partition}`);
-      return { topic, partition, offset: String(first + index) };
-    });
+    return placed.map((records) =>
+      records.map(({ topic, partition, index }) => {
+        const first = base.get(`${topic}/${partition}`);
+        if (first === undefined) throw new Error(`Kafka returned no offset for ${topic}/${partition}`);
+        return { topic, partition, offset: String(first + BigInt(index)) };
+      }),
+    );
   }
 
   private async partitionCount(topic: string): Promise<number> {
