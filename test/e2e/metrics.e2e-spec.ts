@@ -34,7 +34,8 @@ const PROMTOOL_MISSING =
 /** `promtool check metrics` on an exposition text; fails the test when promtool is missing. */
 function promtoolCheckMetrics(text: string): { status: number | null; output: string } {
   const result = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
-  if (result.error?.code === 'ENOENT') throw new Error(PROMTOOL_MISSING);
+  if (result.error && 'code' in result.error && result.error.code === 'ENOENT')
+    throw new Error(PROMTOOL_MISSING);
   if (result.error) throw result.error;
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }

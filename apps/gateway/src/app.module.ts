@@ -15,6 +15,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { RegistryModule } from './registry/registry.module.js';
 import { OAuthModule } from './oauth/oauth.module.js';
 import { SchemasModule } from './schemas/schemas.module.js';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 import { TrustModule } from './trust/trust.module.js';
 
 @Module({})
@@ -31,6 +32,7 @@ export class AppModule {
         AgenciesModule,
         MessagesModule,
         SchemasModule,
+        SubscriptionsModule,
         CcompatModule,
         AsyncApiModule,
         HealthModule,

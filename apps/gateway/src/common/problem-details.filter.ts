@@ -2,7 +2,10 @@ import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import { Catch, HttpException, Logger } from '@nestjs/common';
 import type { ProblemCode } from '@lienthong/contracts';
 import { LienthongError, negotiateLanguage, toProblemDetails } from '@lienthong/contracts';
+import { LienthongMetrics } from '@lienthong/observability';
+import { TrustError } from '@lienthong/trust';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RequestWithPrincipal } from './principal.js';
 
 /** Fastify's own error codes that reach us before a route handler runs. */
 const FASTIFY_CODES: Record<string, ProblemCode> = {
@@ -30,11 +33,14 @@ const STATUS_CODES: Record<number, ProblemCode> = {
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemDetails');
 
+  constructor(private readonly metrics: LienthongMetrics) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
+    const request = http.getRequest<FastifyRequest & RequestWithPrincipal>();
     const reply = http.getResponse<FastifyReply>();
     const error = this.toDomainError(exception, request);
+    this.count(error, request);
     const lang = negotiateLanguage(request.headers['accept-language']);
     const problem = toProblemDetails(error, lang, {
       instance: request.url.split('?')[0],
@@ -52,6 +58,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       .header('content-type', 'application/problem+json; charset=utf-8')
       .header('content-language', lang)
       .send(JSON.stringify(problem));
+  }
+
+  /** Rejections of publishes by type, agency and code; authentication failures by reason. */
+  private count(error: LienthongError, request: FastifyRequest & RequestWithPrincipal): void {
+    if (error instanceof TrustError) this.metrics.authFailure(error.reason, error.context);
+    if (request.routeOptions?.url?.startsWith('/v1/messages/')) {
+      const type = (request.params as { type?: string } | undefined)?.type;
+      this.metrics.rejected(type, request.principal?.agencyId, error.code);
+    }
   }
 
   private toDomainError(exception: unknown, request: FastifyRequest): LienthongError {

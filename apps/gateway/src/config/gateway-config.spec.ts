@@ -10,6 +10,20 @@ describe('loadGatewayConfig', () => {
     expect(config.bootstrapOperatorId).toBe('000.00.00.A00');
     expect(config.accessTokenTtlSeconds).toBe(300);
     expect(config.redisUrl).toBeUndefined();
+    expect(config.webhookAllowPrivateNetworks).toBe(false);
+  });
+
+  it('allows private webhook destinations only when WEBHOOK_ALLOW_PRIVATE_NETWORKS is true', () => {
+    const base = { KAFKA_BROKERS: 'localhost:9092' };
+    expect(
+      loadGatewayConfig({ ...base, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' }).webhookAllowPrivateNetworks,
+    ).toBe(true);
+    expect(
+      loadGatewayConfig({ ...base, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' }).webhookAllowPrivateNetworks,
+    ).toBe(false);
+    expect(() => loadGatewayConfig({ ...base, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'yes' })).toThrow(
+      /WEBHOOK_ALLOW_PRIVATE_NETWORKS must be true or false/,
+    );
   });
 
   it('names every wrong variable at once', () => {

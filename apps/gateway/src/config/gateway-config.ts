@@ -23,6 +23,8 @@ export interface GatewayConfig {
   /** Public JWKS of the bootstrap operator (JSON text or a file path). */
   bootstrapOperatorJwks: string | undefined;
   redisUrl: string | undefined;
+  /** Webhook subscriptions may target private, loopback and link-local addresses, and plain http (tests, closed networks). */
+  webhookAllowPrivateNetworks: boolean;
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
@@ -63,6 +65,12 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
     problems.push('REDIS_URL must start with redis:// or rediss://');
   }
+  const webhookAllowPrivateNetworks = (env['WEBHOOK_ALLOW_PRIVATE_NETWORKS'] ?? 'false').trim().toLowerCase();
+  if (!['true', 'false', ''].includes(webhookAllowPrivateNetworks)) {
+    problems.push(
+      `WEBHOOK_ALLOW_PRIVATE_NETWORKS must be true or false (got "${env['WEBHOOK_ALLOW_PRIVATE_NETWORKS']}")`,
+    );
+  }
   const config: GatewayConfig = {
     host: env['HOST'] ?? '127.0.0.1',
     port: int('PORT', 8080, 0, 65535),
@@ -81,6 +89,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     bootstrapOperatorId,
     bootstrapOperatorJwks: env['BOOTSTRAP_OPERATOR_JWKS'] || undefined,
     redisUrl,
+    webhookAllowPrivateNetworks: webhookAllowPrivateNetworks === 'true',
   };
   if (config.kafkaReplicationFactor === 0) problems.push('KAFKA_REPLICATION_FACTOR must be -1 or at least 1');
   if (problems.length > 0) {

@@ -20,6 +20,7 @@ import type { CompiledSchema } from '@lienthong/schema';
 import { parseStrictJson, splitJsonArray } from '@lienthong/schema';
 import type { AgencyKey } from '@lienthong/trust';
 import { ReceiptSigner, parseAgencyJwks, sha256Base64url, verifyPublisherSignature } from '@lienthong/trust';
+import { LienthongMetrics, stopwatch } from '@lienthong/observability';
 import type { IHeaders } from 'kafkajs';
 import { v7 as uuidv7 } from 'uuid';
 import type { GatewayConfig } from '../config/gateway-config.js';
@@ -53,6 +54,7 @@ export class MessagesService {
     private readonly validators: SchemaValidators,
     private readonly producer: RecordProducer,
     private readonly receipts: ReceiptSigner,
+    private readonly metrics: LienthongMetrics,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -65,7 +67,8 @@ export class MessagesService {
       await this.checkSignature(type, body, context);
     }
     const topic = recordTopic(type);
-    const coordinates = await this.write(() => this.producer.send(topic, prepared.record));
+    const coordinates = await this.write(topic, () => this.producer.send(topic, prepared.record));
+    const signing = stopwatch();
     const receipt = await this.receipts.sign({
       messageId: prepared.id,
       type,
@@ -77,6 +80,8 @@ export class MessagesService {
       offset: coordinates.offset,
       acceptedAt,
     });
+    this.metrics.receiptSigned(signing());
+    this.metrics.accepted(type, context.agencyId);
     return {
       id: prepared.id,
       type,
@@ -130,13 +135,14 @@ export class MessagesService {
         results.push(undefined);
       } catch (error) {
         if (!(error instanceof LienthongError)) throw error;
+        this.metrics.rejected(type, context.agencyId, error.code);
         results.push({ index, status: 'rejected', problem: this.itemProblem(error, context.language) });
       }
     });
     const topic = recordTopic(type);
     let receipt: string | undefined;
     if (accepted.length > 0) {
-      const coordinates = await this.write(() =>
+      const coordinates = await this.write(topic, () =>
         this.producer.sendBatch(
           topic,
           accepted.map((a) => a.prepared.record),
@@ -159,6 +165,7 @@ export class MessagesService {
           offset: c.offset,
         };
       });
+      const signing = stopwatch();
       receipt = await this.receipts.signBatch({
         type,
         schemaVersion: schema.version,
@@ -166,6 +173,8 @@ export class MessagesService {
         acceptedAt,
         records,
       });
+      this.metrics.receiptSigned(signing());
+      for (let i = 0; i < accepted.length; i++) this.metrics.accepted(type, context.agencyId);
     }
     return {
       type,
@@ -193,6 +202,7 @@ export class MessagesService {
         detailVi: `Cơ quan ${context.agencyId} không được phép gửi ${type}.`,
       });
     }
+    if (version.state === 'deprecated') this.metrics.deprecatedVersionUsed(type);
     return version;
   }
 
@@ -203,7 +213,9 @@ export class MessagesService {
     acceptedAt: Date,
   ): PreparedRecord {
     const payload = parseStrictJson(body);
+    const validation = stopwatch();
     const errors = schema.validate(payload);
+    this.metrics.schemaValidation(schema.type, validation());
     if (errors.length > 0) {
       throw new LienthongError('validation-failed', {
         detail: `${errors.length} violation(s) of ${schema.type} schema version ${schema.version}.`,
@@ -249,9 +261,9 @@ export class MessagesService {
     await verifyPublisherSignature(context.signature, body, { type, agencyKeys: keys });
   }
 
-  private async write<T>(send: () => Promise<T>): Promise<T> {
+  private async write<T>(topic: string, send: () => Promise<T>): Promise<T> {
     try {
-      return await send();
+      return await this.metrics.timeProduce(topic, send);
     } catch (cause) {
       throw new LienthongError('kafka-unavailable', {
         retryAfterSeconds: this.config.retryAfterSeconds,

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { RegistryState } from '@lienthong/registry';
 import type { AgencyKey, AgencyTrust, JtiStore } from '@lienthong/trust';
 import { AccessTokenIssuer, TrustError, parseAgencyJwks, verifyClientAssertion } from '@lienthong/trust';
+import { LienthongMetrics } from '@lienthong/observability';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { GATEWAY_CONFIG } from '../config/gateway-config.js';
 import { JTI_STORE } from '../trust/trust.module.js';
@@ -39,6 +40,7 @@ export class TokenService {
     private readonly registry: RegistryState,
     private readonly issuer: AccessTokenIssuer,
     @Inject(JTI_STORE) private readonly jtiStore: JtiStore,
+    private readonly metrics: LienthongMetrics,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -74,6 +76,7 @@ export class TokenService {
       });
     } catch (error) {
       if (error instanceof TrustError) {
+        this.metrics.authFailure(error.reason, error.context);
         const code = error.oauthError ?? 'invalid_client';
         const status = code === 'invalid_client' ? 401 : code === 'temporarily_unavailable' ? 503 : 400;
         throw new OAuthError(status, code, error.options.detail ?? error.reason, error.reason);
@@ -91,6 +94,7 @@ export class TokenService {
       },
       { lifetimeSeconds: this.config.accessTokenTtlSeconds },
     );
+    this.metrics.tokenIssued(agency.id);
     return { access_token: issued.token, token_type: 'Bearer', expires_in: issued.expiresIn };
   }
 
