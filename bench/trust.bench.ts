@@ -12,7 +12,14 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { startKafka } from '@lienthong/local-kafka';
 import type { VerifiedAccessToken } from '@lienthong/trust';
-import { AccessTokenVerifier, GatewayKeyring, ReceiptSigner, createClientAssertion } from '@lienthong/trust';
+import {
+  AccessTokenVerifier,
+  CLIENT_ASSERTION_TYPE,
+  GatewayKeyring,
+  ReceiptSigner,
+  createClientAssertion,
+  requestAccessToken,
+} from '@lienthong/trust';
 import type { CryptoKey } from 'jose';
 import { exportJWK, generateKeyPair } from 'jose';
 import { AppModule } from '../apps/gateway/src/app.module.js';
@@ -42,23 +49,14 @@ async function listen(app: NestFastifyApplication): Promise<string> {
 }
 
 async function token(url: string, issuer: string, id: string, key: CryptoKey, kid: string): Promise<string> {
-  const assertion = await createClientAssertion({
+  const response = await requestAccessToken(`${url}/oauth/token`, {
     agencyId: id,
     audience: issuer,
     privateKey: key,
     kid,
     alg: 'ES256',
   });
-  const response = await fetch(`${url}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-      client_assertion: assertion,
-    }),
-  });
-  return ((await response.json()) as { access_token: string }).access_token;
+  return response.access_token;
 }
 
 /** The baseline: the same modules, with token verification and receipt signing stubbed out. */
@@ -201,7 +199,7 @@ async function main(): Promise<void> {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
         grant_type: 'client_credentials',
-        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion_type: CLIENT_ASSERTION_TYPE,
         client_assertion: assertions[i]!,
       }),
     });

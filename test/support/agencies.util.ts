@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { createClientAssertion } from '@lienthong/trust';
+import { requestAccessToken } from '@lienthong/trust';
 import type { CryptoKey, JWK } from 'jose';
 import { exportJWK, generateKeyPair } from 'jose';
 
@@ -34,31 +34,14 @@ export async function fetchToken(
   issuer: string,
   agency: { id: string; kid: string; privateKey: CryptoKey },
 ): Promise<string> {
-  const assertion = await createClientAssertion({
+  const token = await requestAccessToken(`${gatewayUrl}/oauth/token`, {
     agencyId: agency.id,
     audience: issuer,
     privateKey: agency.privateKey,
     kid: agency.kid,
     alg: 'ES256',
   });
-  const response = await fetch(`${gatewayUrl}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-      client_assertion: assertion,
-    }),
-  });
-  const body = (await response.json()) as {
-    access_token?: string;
-    error?: string;
-    error_description?: string;
-  };
-  if (response.status !== 200 || !body.access_token) {
-    throw new Error(`token for ${agency.id}: ${response.status} ${body.error} ${body.error_description}`);
-  }
-  return body.access_token;
+  return token.access_token;
 }
 
 export function asTestAgency(

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GatewayKeyring, createClientAssertion } from '@lienthong/trust';
+import { GatewayKeyring, requestAccessToken } from '@lienthong/trust';
 import type { CryptoKey, JWK } from 'jose';
 import { exportJWK, generateKeyPair, importJWK } from 'jose';
 
@@ -89,26 +89,14 @@ export async function accessToken(
   keyFile: string,
 ): Promise<string> {
   const { kid, privateKey } = await ensureAgencyKey(keyFile);
-  const assertion = await createClientAssertion({
+  const token = await requestAccessToken(`${url}/oauth/token`, {
     agencyId,
     audience: issuer,
     privateKey,
     kid,
     alg: 'ES256',
   });
-  const response = await fetch(`${url}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-      client_assertion: assertion,
-    }),
-  });
-  const body = (await response.json()) as { access_token?: string; error_description?: string };
-  if (!body.access_token)
-    throw new Error(`token for ${agencyId}: ${response.status} ${body.error_description}`);
-  return body.access_token;
+  return token.access_token;
 }
 
 /** Registers the demo agencies through the operator API; an existing one is left as it is. */

@@ -155,6 +155,9 @@ function checkTimes(claims: Record<string, unknown>, now: number): { issuedAt: n
   return { issuedAt: iat, expiresAt: exp };
 }
 
+/** RFC 7523 section 2.2: the `client_assertion_type` of a JWT client assertion. */
+export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
 export interface CreateClientAssertionInput {
   agencyId: string;
   /** The gateway's issuer identifier (the assertion's `aud`). */

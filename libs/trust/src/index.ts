@@ -73,3 +73,6 @@ export type {
 export { RECEIPT_TYP, ReceiptSigner, sha256Base64url, verifyReceipt } from './receipt.js';
 export type { OAuthErrorCode, TrustContext, TrustReason } from './trust-error.js';
 export { TRUST_CONTEXTS, TRUST_REASONS, TRUST_REASON_DETAILS, TrustError } from './trust-error.js';
+export { CLIENT_ASSERTION_TYPE } from './client-assertion.js';
+export { requestAccessToken } from './token-client.js';
+export type { AccessTokenResponse } from './token-client.js';

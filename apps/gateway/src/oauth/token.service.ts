@@ -1,13 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RegistryState } from '@lienthong/registry';
 import type { AgencyKey, AgencyTrust, JtiStore } from '@lienthong/trust';
-import { AccessTokenIssuer, TrustError, parseAgencyJwks, verifyClientAssertion } from '@lienthong/trust';
+import {
+  AccessTokenIssuer,
+  CLIENT_ASSERTION_TYPE,
+  TrustError,
+  parseAgencyJwks,
+  verifyClientAssertion,
+} from '@lienthong/trust';
 import { LienthongMetrics } from '@lienthong/observability';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { GATEWAY_CONFIG } from '../config/gateway-config.js';
 import { JTI_STORE } from '../trust/trust.module.js';
-
-export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 /** RFC 6749 section 5.1 successful token response. */
 export interface TokenResponse {
