@@ -27,5 +27,7 @@ export default {
   },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  // swc copies apps/cli/package.json into dist/; keep Jest's module map to the sources.
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
   testTimeout: 60_000,
 };

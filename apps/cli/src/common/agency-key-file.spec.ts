@@ -23,17 +23,22 @@ describe('agency key files', () => {
   let ctx: TestContext | undefined;
   afterEach(() => ctx?.cleanup());
 
-  it.each(['ES256', 'EdDSA', 'RS256'] as const)('loads a private %s JWK that signs for its public key', async (alg) => {
-    const { privateJwk, publicJwk } = await generateAgencyTestKey(alg, 'agency-key-1');
-    ctx = createTestContext();
-    const key = await loadAgencyKeyFile(ctx, ctx.file('k.json', JSON.stringify(privateJwk)));
-    expect(key.kid).toBe('agency-key-1');
-    expect(key.alg).toBe(alg);
-    expect(key.privateKey.type).toBe('private');
-    expect(key.publicJwk).not.toHaveProperty('d');
-    const jws = await new CompactSign(new TextEncoder().encode('x')).setProtectedHeader({ alg }).sign(key.privateKey);
-    await expect(compactVerify(jws, await importJWK(publicJwk, alg))).resolves.toBeDefined();
-  });
+  it.each(['ES256', 'EdDSA', 'RS256'] as const)(
+    'loads a private %s JWK that signs for its public key',
+    async (alg) => {
+      const { privateJwk, publicJwk } = await generateAgencyTestKey(alg, 'agency-key-1');
+      ctx = createTestContext();
+      const key = await loadAgencyKeyFile(ctx, ctx.file('k.json', JSON.stringify(privateJwk)));
+      expect(key.kid).toBe('agency-key-1');
+      expect(key.alg).toBe(alg);
+      expect(key.privateKey.type).toBe('private');
+      expect(key.publicJwk).not.toHaveProperty('d');
+      const jws = await new CompactSign(new TextEncoder().encode('x'))
+        .setProtectedHeader({ alg })
+        .sign(key.privateKey);
+      await expect(compactVerify(jws, await importJWK(publicJwk, alg))).resolves.toBeDefined();
+    },
+  );
 
   it('takes the algorithm from the key when the file has no alg, and accepts a one-key JWK Set', async () => {
     const { privateJwk } = await generateAgencyTestKey('EdDSA', 'ed');
@@ -43,7 +48,9 @@ describe('agency key files', () => {
 
   it('refuses a public-only key', async () => {
     const { publicJwk } = await generateAgencyTestKey('ES256');
-    expect(await refusal(publicJwk)).toMatch(/^key file k.json holds a public key only; signing needs the private key/);
+    expect(await refusal(publicJwk)).toMatch(
+      /^key file k.json holds a public key only; signing needs the private key/,
+    );
   });
 
   it('refuses a symmetric key', async () => {

@@ -38,9 +38,7 @@ export function parseJsonFile(bytes: Buffer, path: string, what: string): unknow
   try {
     return JSON.parse(bytes.toString('utf8')) as unknown;
   } catch (error) {
-    throw new UsageError(
-      `${what} ${path} is not JSON: ${errorMessage(error)}`,
-    );
+    throw new UsageError(`${what} ${path} is not JSON: ${errorMessage(error)}`);
   }
 }
 

@@ -44,7 +44,11 @@ describe('parseCommandLine', () => {
   });
 
   it('takes options from their environment variables, the command line winning', () => {
-    const env = { LIENTHONG_GATEWAY: 'http://env', LIENTHONG_AGENCY: '000.00.00.G02', LIENTHONG_KEY_FILE: 'k.json' };
+    const env = {
+      LIENTHONG_GATEWAY: 'http://env',
+      LIENTHONG_AGENCY: '000.00.00.G02',
+      LIENTHONG_KEY_FILE: 'k.json',
+    };
     const line = parse(['t', 'f', '--gateway', 'http://flag'], env);
     expect(line.string('gateway')).toBe('http://flag');
     expect(line.string('agency')).toBe('000.00.00.G02');

@@ -25,7 +25,11 @@ describe('GatewayClient', () => {
 
   it('gets a token with a single-use private_key_jwt assertion made out to the issuer', async () => {
     const token = await client.requestToken(TEST_AGENCY, await key());
-    expect(token).toEqual({ access_token: expect.stringMatching(/^at-/), token_type: 'Bearer', expires_in: 300 });
+    expect(token).toEqual({
+      access_token: expect.stringMatching(/^at-/),
+      token_type: 'Bearer',
+      expires_in: 300,
+    });
 
     const [discovery, tokenRequest] = gateway.requests;
     expect(discovery!.path).toBe('/.well-known/oauth-authorization-server');
@@ -51,7 +55,9 @@ describe('GatewayClient', () => {
 
   it('accepts another issuer identifier when told to expect it', async () => {
     gateway.issuer = 'urn:lienthong:gateway:test';
-    await expect(client.requestToken(TEST_AGENCY, await key(), 'urn:lienthong:gateway:test')).resolves.toMatchObject({
+    await expect(
+      client.requestToken(TEST_AGENCY, await key(), 'urn:lienthong:gateway:test'),
+    ).resolves.toMatchObject({
       token_type: 'Bearer',
     });
   });
@@ -64,6 +70,32 @@ describe('GatewayClient', () => {
       'sends client assertions to http://attacker.example',
     );
     expect(gateway.requests).toHaveLength(1);
+  });
+
+  it('sends the assertion to the origin of an issuer named with --issuer (a gateway behind a proxy)', async () => {
+    const publicUrl = 'https://gateway.agency.example';
+    gateway.issuer = publicUrl;
+    gateway.overrides.set('GET /.well-known/oauth-authorization-server', () =>
+      json(200, { issuer: publicUrl, token_endpoint: `${publicUrl}/oauth/token` }),
+    );
+    // The contract gateway answers only on its own origin: reaching the public one is the proof.
+    await expect(client.requestToken(TEST_AGENCY, await key(), publicUrl)).rejects.toThrow(
+      'cannot reach https://gateway.agency.example/oauth/token',
+    );
+    expect(gateway.requests.map((r) => r.path)).toEqual([
+      '/.well-known/oauth-authorization-server',
+      '/oauth/token',
+    ]);
+  });
+
+  it('refuses metadata whose token endpoint is not an http(s) URL', async () => {
+    gateway.issuer = 'urn:lienthong:test-gateway';
+    gateway.overrides.set('GET /.well-known/oauth-authorization-server', () =>
+      json(200, { issuer: gateway.issuer, token_endpoint: `${gateway.issuer}/oauth/token` }),
+    );
+    await expect(client.requestToken(TEST_AGENCY, await key(), gateway.issuer)).rejects.toThrow(
+      'has no http(s) token_endpoint ("urn:lienthong:test-gateway/oauth/token")',
+    );
   });
 
   it('says so when the gateway does not take the key algorithm', async () => {
@@ -96,7 +128,10 @@ describe('GatewayClient', () => {
 
   it('reads problem details: code, title, detail, pointers, correlation id, Retry-After', async () => {
     gateway.overrides.set('POST /v1/messages/t', () =>
-      problem(503, 'kafka-unavailable', 'Kafka unavailable', undefined, { detail: 'Try later.', correlationId: 'c1' }),
+      problem(503, 'kafka-unavailable', 'Kafka unavailable', undefined, {
+        detail: 'Try later.',
+        correlationId: 'c1',
+      }),
     );
     const original = gateway.overrides.get('POST /v1/messages/t')!;
     gateway.overrides.set('POST /v1/messages/t', async (r) => {
@@ -106,7 +141,9 @@ describe('GatewayClient', () => {
         headers: { 'content-type': response.headers.get('content-type')!, 'retry-after': '5' },
       });
     });
-    const error = (await client.postJson('/v1/messages/t', '{}', {}).catch((e: unknown) => e)) as GatewayRefusalError;
+    const error = (await client
+      .postJson('/v1/messages/t', '{}', {})
+      .catch((e: unknown) => e)) as GatewayRefusalError;
     expect(error.refusal).toEqual({
       status: 503,
       code: 'kafka-unavailable',
@@ -121,7 +158,11 @@ describe('GatewayClient', () => {
   it('treats a non-JSON error page (a proxy, a load balancer) as unexpected', async () => {
     gateway.overrides.set(
       'POST /v1/messages/t',
-      () => new Response('<html>502 Bad Gateway</html>', { status: 502, headers: { 'content-type': 'text/html' } }),
+      () =>
+        new Response('<html>502 Bad Gateway</html>', {
+          status: 502,
+          headers: { 'content-type': 'text/html' },
+        }),
     );
     await expect(client.postJson('/v1/messages/t', '{}', {})).rejects.toThrow(
       /^502 .* from http:\/\/127\.0\.0\.1:18080\/v1\/messages\/t, not a Lienthong answer: <html>502 Bad Gateway<\/html>$/,
@@ -140,7 +181,9 @@ describe('GatewayClient', () => {
     const offline = new GatewayClient(ctx, new URL(`http://127.0.0.1:${port}`));
     const error = await offline.discover().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnexpectedError);
-    expect((error as Error).message).toMatch(/^cannot reach http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-authorization-server: ECONNREFUSED/);
+    expect((error as Error).message).toMatch(
+      /^cannot reach http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-authorization-server: ECONNREFUSED/,
+    );
     ctx.cleanup();
   });
 
@@ -148,11 +191,13 @@ describe('GatewayClient', () => {
     const seen: string[] = [];
     const recording = createTestContext({
       fetch: (input) => {
-        seen.push(String(input));
+        seen.push(input instanceof Request ? input.url : input.toString());
         return Promise.resolve(json(200, {}));
       },
     });
-    await new GatewayClient(recording, new URL('http://127.0.0.1:18080/lienthong/')).discover().catch(() => undefined);
+    await new GatewayClient(recording, new URL('http://127.0.0.1:18080/lienthong/'))
+      .discover()
+      .catch(() => undefined);
     expect(seen).toEqual(['http://127.0.0.1:18080/.well-known/oauth-authorization-server/lienthong']);
     recording.cleanup();
   });

@@ -116,10 +116,19 @@ export class GatewayClient {
         `the OAuth metadata of ${this.base} names issuer ${JSON.stringify(metadata.issuer)}, expected ${JSON.stringify(expected)} (RFC 8414 section 3.3)${hint}`,
       );
     }
+    // The assertion only goes where the user pointed: the gateway URL, or the issuer they named.
     const tokenEndpoint = new URL(metadata.token_endpoint);
-    if (tokenEndpoint.origin !== this.url.origin) {
+    const trusted = [this.url.origin];
+    if (
+      expectedIssuer !== undefined &&
+      /^https?:\/\//i.test(expectedIssuer) &&
+      URL.canParse(expectedIssuer)
+    ) {
+      trusted.push(new URL(expectedIssuer).origin);
+    }
+    if (!trusted.includes(tokenEndpoint.origin)) {
       throw new UnexpectedError(
-        `the OAuth metadata sends client assertions to ${tokenEndpoint.origin}, not to ${this.url.origin}; refusing to sign one for it`,
+        `the OAuth metadata sends client assertions to ${tokenEndpoint.origin}, not to ${trusted.join(' or ')}; refusing to sign one for it`,
       );
     }
     const algs = metadata.token_endpoint_auth_signing_alg_values_supported;
@@ -251,8 +260,13 @@ function checkMetadata(body: Record<string, unknown>, at: string): Authorization
     new UnexpectedError(`the OAuth server metadata at ${at} ${why}`);
   const { issuer, token_endpoint: tokenEndpoint } = body;
   if (typeof issuer !== 'string' || issuer === '') throw fail('has no issuer');
-  if (typeof tokenEndpoint !== 'string' || !URL.canParse(tokenEndpoint))
-    throw fail('has no token_endpoint URL');
+  if (
+    typeof tokenEndpoint !== 'string' ||
+    !/^https?:\/\//i.test(tokenEndpoint) ||
+    !URL.canParse(tokenEndpoint)
+  ) {
+    throw fail(`has no http(s) token_endpoint (${JSON.stringify(tokenEndpoint)})`);
+  }
   const list = (name: string): string[] | undefined => {
     const value = body[name];
     if (value === undefined) return undefined;
@@ -301,7 +315,8 @@ function describeNetworkError(url: string, error: unknown): string {
   const { code, message: causeMessage } = (cause ?? {}) as { code?: unknown; message?: unknown };
   let reason: string;
   if (typeof code === 'string') {
-    reason = typeof causeMessage === 'string' && !causeMessage.includes(code) ? `${code} (${causeMessage})` : code;
+    reason =
+      typeof causeMessage === 'string' && !causeMessage.includes(code) ? `${code} (${causeMessage})` : code;
   } else if (typeof causeMessage === 'string') {
     reason = causeMessage;
   } else {

@@ -33,14 +33,20 @@ describe('output', () => {
 
   it('prints an OAuth refusal and Retry-After', () => {
     expect(
-      formatRefusal({ status: 503, code: 'temporarily_unavailable', detail: 'Busy.', retryAfter: '5', errors: [] }),
+      formatRefusal({
+        status: 503,
+        code: 'temporarily_unavailable',
+        detail: 'Busy.',
+        retryAfter: '5',
+        errors: [],
+      }),
     ).toBe('lienthong: refused by the gateway: 503 temporarily_unavailable\n  Busy.\n  retry after: 5 s\n');
   });
 
   it('never passes terminal control sequences from the gateway through', () => {
     expect(printable('ok\u001b[31mred\u009b2J\ttab\nline')).toBe('ok\\u001b[31mred\\u009b2J\ttab\nline');
     const text = formatRefusal({ status: 400, code: 'x\u001b]0;pwned\u0007', errors: [] });
-    expect(text).not.toMatch(/[\u001b\u0007]/);
+    expect(text.includes('\u001b') || text.includes('\u0007')).toBe(false);
   });
 
   it('points usage errors at the command help', () => {
@@ -49,7 +55,9 @@ describe('output', () => {
     );
     expect(formatCliError(new UnexpectedError('cannot reach x'))).toBe('lienthong: cannot reach x\n');
     expect(
-      formatCliError(new GatewayRefusalError({ status: 403, code: 'forbidden', title: 'Forbidden', errors: [] })),
+      formatCliError(
+        new GatewayRefusalError({ status: 403, code: 'forbidden', title: 'Forbidden', errors: [] }),
+      ),
     ).toBe('lienthong: refused by the gateway: 403 forbidden (Forbidden)\n');
   });
 });

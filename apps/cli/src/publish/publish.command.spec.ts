@@ -33,28 +33,35 @@ describe('lienthong publish', () => {
     expect(request.headers.has('idempotency-key')).toBe(false);
     const answer = JSON.parse(agency.ctx.out) as Record<string, unknown>;
     expect(answer).toMatchObject({ type: TYPE, schemaVersion: 1, topic: `lienthong.records.${TYPE}` });
-    const verified = await verifyReceipt(answer['receipt'] as string, gateway.keyring.publicJwks(), { body: BODY });
+    const verified = await verifyReceipt(answer['receipt'] as string, gateway.keyring.publicJwks(), {
+      body: BODY,
+    });
     expect(verified.matched?.bodySha256).toBe(sha256Base64url(BODY));
   });
 
-  it.each(['ES256', 'EdDSA'] as const)('signs the exact bytes with --sign (%s), bound to the type', async (alg) => {
-    agency = await setUpAgency(gateway, alg);
-    agency.ctx.file('record.json', BODY);
-    expect(await agency.run('publish', TYPE, 'record.json', ...agency.credentials, '--sign')).toBe(0);
-    const signature = published()!.headers.get('lienthong-signature')!;
-    expect(signature).toMatch(/^[A-Za-z0-9_-]+\.\.[A-Za-z0-9_-]+$/);
-    const keys = parseAgencyJwks({ keys: [agency.key.publicJwk] });
-    await expect(verifyPublisherSignature(signature, BODY, { type: TYPE, agencyKeys: keys })).resolves.toMatchObject({
-      kid: 'agency-key-1',
-      alg,
-    });
-    await expect(
-      verifyPublisherSignature(signature, Buffer.from(JSON.stringify(JSON.parse(BODY.toString()))), {
-        type: TYPE,
-        agencyKeys: keys,
-      }),
-    ).rejects.toMatchObject({ reason: 'signature-invalid' });
-  });
+  it.each(['ES256', 'EdDSA'] as const)(
+    'signs the exact bytes with --sign (%s), bound to the type',
+    async (alg) => {
+      agency = await setUpAgency(gateway, alg);
+      agency.ctx.file('record.json', BODY);
+      expect(await agency.run('publish', TYPE, 'record.json', ...agency.credentials, '--sign')).toBe(0);
+      const signature = published()!.headers.get('lienthong-signature')!;
+      expect(signature).toMatch(/^[A-Za-z0-9_-]+\.\.[A-Za-z0-9_-]+$/);
+      const keys = parseAgencyJwks({ keys: [agency.key.publicJwk] });
+      await expect(
+        verifyPublisherSignature(signature, BODY, { type: TYPE, agencyKeys: keys }),
+      ).resolves.toMatchObject({
+        kid: 'agency-key-1',
+        alg,
+      });
+      await expect(
+        verifyPublisherSignature(signature, Buffer.from(JSON.stringify(JSON.parse(BODY.toString()))), {
+          type: TYPE,
+          agencyKeys: keys,
+        }),
+      ).rejects.toMatchObject({ reason: 'signature-invalid' });
+    },
+  );
 
   it('sends the idempotency key as an sf-string and the schema version', async () => {
     const args = ['publish', TYPE, 'record.json', ...agency.credentials];
@@ -64,10 +71,14 @@ describe('lienthong publish', () => {
   });
 
   it('writes the receipt with --receipt-out', async () => {
-    expect(await agency.run('publish', TYPE, 'record.json', ...agency.credentials, '--receipt-out', 'r.jws')).toBe(0);
+    expect(
+      await agency.run('publish', TYPE, 'record.json', ...agency.credentials, '--receipt-out', 'r.jws'),
+    ).toBe(0);
     const receipt = readFileSync(join(agency.ctx.cwd, 'r.jws'), 'utf8');
     expect(receipt).toBe(`${(JSON.parse(agency.ctx.out) as { receipt: string }).receipt}\n`);
-    await expect(verifyReceipt(receipt.trim(), gateway.keyring.publicJwks(), { body: BODY })).resolves.toMatchObject({
+    await expect(
+      verifyReceipt(receipt.trim(), gateway.keyring.publicJwks(), { body: BODY }),
+    ).resolves.toMatchObject({
       publisher: TEST_AGENCY,
       type: TYPE,
     });
@@ -86,7 +97,9 @@ describe('lienthong publish', () => {
         { detail: '2 problems', correlationId: 'req-1' },
       ),
     );
-    expect(await agency.run('publish', TYPE, 'record.json', ...agency.credentials, '--receipt-out', 'r.jws')).toBe(1);
+    expect(
+      await agency.run('publish', TYPE, 'record.json', ...agency.credentials, '--receipt-out', 'r.jws'),
+    ).toBe(1);
     expect(agency.ctx.out).toBe('');
     expect(agency.ctx.err).toBe(
       [

@@ -23,15 +23,20 @@ describe('lienthong register-schema', () => {
 
   it('registers an annotated schema as {schema, metadata} and prints the answer', async () => {
     agency.ctx.file('v1.schema.json', readFileSync(V1));
-    expect(await agency.run('register-schema', 'residence.registration', 'v1.schema.json', ...agency.credentials)).toBe(
-      0,
-    );
+    expect(
+      await agency.run('register-schema', 'residence.registration', 'v1.schema.json', ...agency.credentials),
+    ).toBe(0);
     const request = gateway.requests.find((r) => r.path === '/v1/schemas/residence.registration/versions')!;
     expect(request.headers.get('authorization')).toMatch(/^Bearer at-/);
     const body = JSON.parse(request.body.toString()) as { schema: unknown; metadata: { owner: string } };
     expect(body.schema).toEqual(JSON.parse(readFileSync(V1, 'utf8')));
     expect(body.metadata.owner).toBe('000.00.00.G01');
-    expect(JSON.parse(agency.ctx.out)).toEqual({ type: 'residence.registration', version: 2, id: 7, created: true });
+    expect(JSON.parse(agency.ctx.out)).toEqual({
+      type: 'residence.registration',
+      version: 2,
+      id: 7,
+      created: true,
+    });
     // The contract gateway numbers it 2 while the file says 1: worth a note, not a failure.
     expect(agency.ctx.err).toBe(
       'note: the registry numbered this version 2; v1.schema.json says x-lienthong-version 1\n',

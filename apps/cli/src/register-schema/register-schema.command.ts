@@ -33,7 +33,7 @@ export const registerSchemaCommand: Command = {
     const type = checkMessageType(line.argument('TYPE'));
     const file = line.argument('FILE');
     const credentials = await readAgencyCredentials(line, ctx);
-    const request = registrationFromFile(await readInputFile(ctx, file, 'schema file'), file, type);
+    const request = await registrationFromFile(await readInputFile(ctx, file, 'schema file'), file, type);
 
     const session = await openAgencySession(credentials, ctx);
     const answer = await session.client.postJson(`/v1/schemas/${type}/versions`, request.body, {

@@ -1,4 +1,4 @@
-import { readSchemaMetadata } from '@lienthong/schema';
+import type { SchemaMetadata } from '@lienthong/schema';
 import { UsageError } from '../common/cli.exception.js';
 import { parseJsonFile } from '../common/cli-files.js';
 import { isJsonObject } from '../common/json-value.util.js';
@@ -23,7 +23,11 @@ export interface RegistrationRequest {
  * `readSchemaMetadata`, the document is registered as it is, and its `examples` become the
  * metadata's examples.
  */
-export function registrationFromFile(bytes: Buffer, path: string, type: string): RegistrationRequest {
+export async function registrationFromFile(
+  bytes: Buffer,
+  path: string,
+  type: string,
+): Promise<RegistrationRequest> {
   const document = parseJsonFile(bytes, path, 'schema file');
   if (!isJsonObject(document)) throw new UsageError(`schema file ${path} is not a JSON object`);
 
@@ -36,7 +40,9 @@ export function registrationFromFile(bytes: Buffer, path: string, type: string):
     );
   }
 
-  let metadata: ReturnType<typeof readSchemaMetadata>;
+  // Loaded here, not at start-up: the schema lib brings ajv, which the other commands never need.
+  const { readSchemaMetadata } = await import('@lienthong/schema');
+  let metadata: SchemaMetadata;
   try {
     metadata = readSchemaMetadata(document, `schema file ${path}`);
   } catch (error) {

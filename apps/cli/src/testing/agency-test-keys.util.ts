@@ -8,8 +8,14 @@ export interface AgencyTestKey {
 }
 
 /** Generates an agency key like the ones `npm start` writes: a private JWK with `kid` and `alg`. */
-export async function generateAgencyTestKey(alg: 'ES256' | 'EdDSA' | 'RS256' = 'ES256', kid = `k-${alg.toLowerCase()}`): Promise<AgencyTestKey> {
-  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'EdDSA' ? { crv: 'Ed25519' } : {}) });
+export async function generateAgencyTestKey(
+  alg: 'ES256' | 'EdDSA' | 'RS256' = 'ES256',
+  kid = `k-${alg.toLowerCase()}`,
+): Promise<AgencyTestKey> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, {
+    extractable: true,
+    ...(alg === 'EdDSA' ? { crv: 'Ed25519' } : {}),
+  });
   return {
     privateJwk: { ...(await exportJWK(privateKey)), kid, alg },
     publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' },

@@ -17,7 +17,10 @@ export interface AgencySetup {
   run(...argv: string[]): Promise<ExitCode>;
 }
 
-export async function setUpAgency(gateway: ContractGateway, alg: 'ES256' | 'EdDSA' = 'ES256'): Promise<AgencySetup> {
+export async function setUpAgency(
+  gateway: ContractGateway,
+  alg: 'ES256' | 'EdDSA' = 'ES256',
+): Promise<AgencySetup> {
   const key = await generateAgencyTestKey(alg, 'agency-key-1');
   gateway.addAgency(TEST_AGENCY, [key.publicJwk]);
   const ctx = createTestContext({ fetch: gateway.fetch });

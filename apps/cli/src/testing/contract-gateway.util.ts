@@ -123,7 +123,10 @@ export class ContractGateway {
     const signature = request.headers.get('lienthong-signature');
     if (signature !== null) {
       try {
-        await verifyPublisherSignature(signature, request.body, { type, agencyKeys: this.agencies.get(agencyId)! });
+        await verifyPublisherSignature(signature, request.body, {
+          type,
+          agencyKeys: this.agencies.get(agencyId)!,
+        });
       } catch (error) {
         if (error instanceof TrustError) return problem(400, 'invalid-publisher-signature', 'Bad signature');
         throw error;
@@ -147,11 +150,19 @@ export class ContractGateway {
       ...placement,
       acceptedAt,
     });
-    return json(202, { id, type, schemaVersion, ...placement, acceptedAt: acceptedAt.toISOString(), receipt });
+    return json(202, {
+      id,
+      type,
+      schemaVersion,
+      ...placement,
+      acceptedAt: acceptedAt.toISOString(),
+      receipt,
+    });
   }
 
   private register(request: ReceivedRequest, type: string): Response {
-    if (this.authenticate(request) === undefined) return problem(401, 'invalid-token', 'Invalid access token');
+    if (this.authenticate(request) === undefined)
+      return problem(401, 'invalid-token', 'Invalid access token');
     const body = JSON.parse(request.body.toString('utf8')) as Record<string, unknown>;
     if (typeof body['schema'] !== 'object' || typeof body['metadata'] !== 'object') {
       return problem(422, 'invalid-schema-registration', 'Invalid registration', [
@@ -182,7 +193,14 @@ export function problem(
   extra: Record<string, unknown> = {},
 ): Response {
   return new Response(
-    JSON.stringify({ type: `https://lienthong.example/problems/${code}`, title, status, code, ...extra, errors }),
+    JSON.stringify({
+      type: `urn:lienthong:problem:${code}`,
+      title,
+      status,
+      code,
+      ...extra,
+      errors,
+    }),
     { status, headers: { 'content-type': 'application/problem+json; charset=utf-8' } },
   );
 }

@@ -51,12 +51,16 @@ describe('lienthong token', () => {
   });
 
   it('exits 2 without sending anything when the agency id or the key is wrong', async () => {
-    expect(await agency.run('token', '--gateway', gateway.url, '--agency', 'g.01', '--key', 'x.json')).toBe(2);
+    expect(await agency.run('token', '--gateway', gateway.url, '--agency', 'g.01', '--key', 'x.json')).toBe(
+      2,
+    );
     expect(agency.ctx.err).toContain('--agency g.01 is not an agency code');
     expect(await agency.run('token', '--gateway', gateway.url, '--agency', TEST_AGENCY)).toBe(2);
     expect(agency.ctx.err).toContain('missing --key FILE (or set LIENTHONG_KEY_FILE)');
     agency.ctx.file('public.json', JSON.stringify(agency.key.publicJwk));
-    expect(await agency.run('token', '--gateway', gateway.url, '--agency', TEST_AGENCY, '--key', 'public.json')).toBe(2);
+    expect(
+      await agency.run('token', '--gateway', gateway.url, '--agency', TEST_AGENCY, '--key', 'public.json'),
+    ).toBe(2);
     expect(agency.ctx.err).toContain('key file public.json holds a public key only');
     expect(gateway.requests).toEqual([]);
   });
@@ -64,6 +68,8 @@ describe('lienthong token', () => {
   it('exits 3 when the gateway cannot be reached', async () => {
     const [, , ...rest] = agency.credentials;
     expect(await agency.run('token', '--gateway', 'http://127.0.0.1:1', ...rest)).toBe(3);
-    expect(agency.ctx.err).toMatch(/^lienthong: cannot reach http:\/\/127\.0\.0\.1:1\/\.well-known\/oauth-authorization-server: ENOTFOUND\n$/);
+    expect(agency.ctx.err).toMatch(
+      /^lienthong: cannot reach http:\/\/127\.0\.0\.1:1\/\.well-known\/oauth-authorization-server: ENOTFOUND\n$/,
+    );
   });
 });

@@ -60,7 +60,9 @@ describe('lienthong verify-receipt', () => {
 
   it('reads the receipt from the saved answer of publish', async () => {
     ctx.file('answer.json', JSON.stringify({ id: MESSAGE_ID, receipt }, null, 2));
-    expect(await run('answer.json', '--jwks', 'jwks.json', '--message-id', MESSAGE_ID, '--issuer', ISSUER)).toBe(0);
+    expect(
+      await run('answer.json', '--jwks', 'jwks.json', '--message-id', MESSAGE_ID, '--issuer', ISSUER),
+    ).toBe(0);
   });
 
   it('exits 1 for another body, even one that differs by one byte of whitespace', async () => {
@@ -119,7 +121,7 @@ describe('lienthong verify-receipt', () => {
   it('fetches the JWKS from a URL, or from the gateway named by --gateway or LIENTHONG_GATEWAY', async () => {
     const fetched: string[] = [];
     const fetchJwks: typeof fetch = (input) => {
-      fetched.push(String(input));
+      fetched.push(input instanceof Request ? input.url : input.toString());
       return Promise.resolve(json(200, keyring.publicJwks()));
     };
     for (const [argv, env] of [
@@ -136,7 +138,9 @@ describe('lienthong verify-receipt', () => {
   });
 
   it('exits 3 when the JWKS cannot be fetched, and 2 when no JWKS is named', async () => {
-    const missing = createTestContext({ fetch: () => Promise.resolve(problem(404, 'route-not-found', 'Not found')) });
+    const missing = createTestContext({
+      fetch: () => Promise.resolve(problem(404, 'route-not-found', 'Not found')),
+    });
     missing.file('receipt.jws', receipt);
     expect(await runCli(['verify-receipt', 'receipt.jws', '--jwks', `${ISSUER}/jwks`], missing)).toBe(3);
     expect(missing.err).toBe(

@@ -16,6 +16,8 @@ export interface GatewayConfig {
   retryAfterSeconds: number;
   /** Issuer identifier: `iss` of tokens and receipts, the only `aud` of client assertions. */
   issuer: string;
+  /** Public base URL for absolute links in metadata (RFC 8414); undefined = the issuer or the request. */
+  publicUrl: string | undefined;
   /** Private JWKS of the gateway's signing keys (file); undefined = generate for this process. */
   signingKeysFile: string | undefined;
   accessTokenTtlSeconds: number;
@@ -84,6 +86,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     produceRetries: int('KAFKA_PRODUCE_RETRIES', 3, 1, 20),
     retryAfterSeconds: int('RETRY_AFTER_SECONDS', 5, 1, 3_600),
     issuer: env['GATEWAY_ISSUER'] || `http://${env['HOST'] ?? '127.0.0.1'}:${env['PORT'] || '8080'}`,
+    publicUrl: env['GATEWAY_PUBLIC_URL'] || undefined,
     signingKeysFile: env['GATEWAY_SIGNING_KEYS_FILE'] || undefined,
     accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 300, 30, 600),
     bootstrapOperatorId,
@@ -91,6 +94,9 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     redisUrl,
     webhookAllowPrivateNetworks: webhookAllowPrivateNetworks === 'true',
   };
+  if (config.publicUrl !== undefined && !/^https?:\/\/[^/?#]+\/?$/.test(config.publicUrl)) {
+    problems.push('GATEWAY_PUBLIC_URL must be an http(s) origin, e.g. https://lienthong.example.gov.vn');
+  }
   if (config.kafkaReplicationFactor === 0) problems.push('KAFKA_REPLICATION_FACTOR must be -1 or at least 1');
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);

@@ -104,9 +104,9 @@ export class MessagesController {
     if (key === undefined) return run();
     const path = request.url.split('?')[0]!;
     const scope = idempotencyScope(context.agencyId, 'POST', path);
+    // The signature is not part of the request's identity: a retry re-signs (new timestamp).
     const fingerprint = requestFingerprint('POST', path, body, {
       schemaVersion: context.schemaVersion ?? '',
-      signature: context.signature ?? '',
     });
     let begun;
     try {

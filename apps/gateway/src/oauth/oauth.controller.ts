@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Header, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { GatewayKeyring } from '@lienthong/trust';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../common/public.decorator.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { GATEWAY_CONFIG } from '../config/gateway-config.js';
@@ -39,10 +39,16 @@ export class OAuthController {
     }
   }
 
-  /** RFC 8414 authorization server metadata. */
+  /**
+   * RFC 8414 authorization server metadata. Endpoints are absolute URLs under GATEWAY_PUBLIC_URL,
+   * else under the issuer when it is an http(s) URL, else under the origin the client reached.
+   */
   @Get('.well-known/oauth-authorization-server')
-  metadata(): Record<string, unknown> {
-    const base = this.config.issuer.replace(/\/$/, '');
+  metadata(@Req() request: FastifyRequest): Record<string, unknown> {
+    const base = (
+      this.config.publicUrl ??
+      (/^https?:\/\//.test(this.config.issuer) ? this.config.issuer : `${request.protocol}://${request.host}`)
+    ).replace(/\/$/, '');
     return {
       issuer: this.config.issuer,
       token_endpoint: `${base}/oauth/token`,

@@ -2,8 +2,16 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res }
 import type { FastifyReply } from 'fastify';
 import type { Principal, RequestWithPrincipal } from '../common/principal.js';
 import { RequireRole } from '../common/public.decorator.js';
+import type { DeadLetterScan } from './dead-letter-reader.js';
+import type { CommandAccepted } from './subscription-commands.service.js';
+import { SubscriptionCommandsService } from './subscription-commands.service.js';
 import type { SubscriptionView } from './subscriptions.dto.js';
-import { parseListQuery, parseSubscriptionBody } from './subscriptions.dto.js';
+import {
+  parseCommandBody,
+  parseDeadLetterQuery,
+  parseListQuery,
+  parseSubscriptionBody,
+} from './subscriptions.dto.js';
 import { SubscriptionsService } from './subscriptions.service.js';
 
 function caller(request: RequestWithPrincipal): Principal {
@@ -18,7 +26,10 @@ function caller(request: RequestWithPrincipal): Principal {
 @RequireRole('subscriber', 'operator')
 @Controller('v1/subscriptions')
 export class SubscriptionsController {
-  constructor(private readonly subscriptions: SubscriptionsService) {}
+  constructor(
+    private readonly subscriptions: SubscriptionsService,
+    private readonly commands: SubscriptionCommandsService,
+  ) {}
 
   /** 201 with the subscription; a webhook's secret is shown in this answer only. */
   @Post()
@@ -60,5 +71,37 @@ export class SubscriptionsController {
   @HttpCode(204)
   async delete(@Param('id') id: string, @Req() request: RequestWithPrincipal): Promise<void> {
     await this.subscriptions.delete(id, caller(request));
+  }
+
+  /** The subscription's dead letters (metadata, never payloads), oldest first. */
+  @Get(':id/dead-letters')
+  deadLetters(
+    @Param('id') id: string,
+    @Query() query: Record<string, unknown>,
+    @Req() request: RequestWithPrincipal,
+  ): Promise<DeadLetterScan & { subscriptionId: string }> {
+    return this.commands.deadLetters(id, caller(request), parseDeadLetterQuery(query).limit);
+  }
+
+  /** 202: the router sends the dead letters again (those dead-lettered before `since` are skipped). */
+  @Post(':id/redrive')
+  @HttpCode(202)
+  redrive(
+    @Param('id') id: string,
+    @Body() body: Buffer | undefined,
+    @Req() request: RequestWithPrincipal,
+  ): Promise<CommandAccepted> {
+    return this.commands.redrive(id, parseCommandBody(body, { sinceRequired: false }), caller(request));
+  }
+
+  /** 202: the router re-delivers every matching record accepted since `since`. */
+  @Post(':id/replay')
+  @HttpCode(202)
+  replay(
+    @Param('id') id: string,
+    @Body() body: Buffer | undefined,
+    @Req() request: RequestWithPrincipal,
+  ): Promise<CommandAccepted> {
+    return this.commands.replay(id, parseCommandBody(body, { sinceRequired: true })!, caller(request));
   }
 }

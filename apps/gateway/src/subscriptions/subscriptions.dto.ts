@@ -1,3 +1,4 @@
+import type { ProblemPointer } from '@lienthong/contracts';
 import { LienthongError } from '@lienthong/contracts';
 import type { SubscriptionFilter } from '@lienthong/delivery';
 import { inboxTopic } from '@lienthong/delivery';
@@ -67,4 +68,81 @@ export function toSubscriptionView(
     view.delivery.secret = subscription.delivery.secret;
   }
   return view;
+}
+
+/** RFC 3339 `date-time` with an explicit offset. */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
+
+/** Clock skew tolerated on a `since` slightly in the future. */
+const SINCE_SKEW_MS = 60_000;
+
+/**
+ * `POST …/replay` body `{ "since": "<RFC 3339 date-time>" }` (required) and `POST …/redrive`
+ * body `{ "since"?: … }` (the body itself is optional). Returns the normalised ISO time.
+ */
+export function parseCommandBody(
+  body: Buffer | undefined,
+  options: { sinceRequired: boolean },
+): string | undefined {
+  if (!Buffer.isBuffer(body) || body.length === 0) {
+    if (!options.sinceRequired) return undefined;
+    throw invalidCommand([{ pointer: '/since', message: 'is required', messageVi: 'là bắt buộc' }]);
+  }
+  const value = parseStrictJson(body);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw invalidCommand([{ pointer: '', message: 'must be an object', messageVi: 'phải là một đối tượng' }]);
+  }
+  const errors: ProblemPointer[] = Object.keys(value)
+    .filter((name) => name !== 'since')
+    .map((name) => ({
+      pointer: `/${name}`,
+      message: 'unknown member',
+      messageVi: 'thành phần không xác định',
+    }));
+  const since = (value as Record<string, unknown>)['since'];
+  let iso: string | undefined;
+  if (since === undefined) {
+    if (options.sinceRequired)
+      errors.push({ pointer: '/since', message: 'is required', messageVi: 'là bắt buộc' });
+  } else if (typeof since !== 'string' || !RFC3339.test(since) || Number.isNaN(Date.parse(since))) {
+    errors.push({
+      pointer: '/since',
+      message: 'must be an RFC 3339 date-time with a time zone, such as 2026-11-28T08:00:00+07:00',
+      messageVi: 'phải là thời điểm theo RFC 3339 có múi giờ, ví dụ 2026-11-28T08:00:00+07:00',
+    });
+  } else if (Date.parse(since) > Date.now() + SINCE_SKEW_MS) {
+    errors.push({
+      pointer: '/since',
+      message: 'is in the future',
+      messageVi: 'là thời điểm trong tương lai',
+    });
+  } else {
+    iso = new Date(Date.parse(since)).toISOString();
+  }
+  if (errors.length > 0) throw invalidCommand(errors);
+  return iso;
+}
+
+/** `GET …/dead-letters?limit=`: 1..1000, default 100. */
+export function parseDeadLetterQuery(query: Record<string, unknown>): { limit: number } {
+  let limit = 100;
+  for (const [name, value] of Object.entries(query)) {
+    const n = typeof value === 'string' && /^[0-9]{1,4}$/.test(value) ? Number(value) : NaN;
+    if (name !== 'limit' || !(n >= 1 && n <= 1_000)) {
+      throw new LienthongError('bad-request', {
+        detail: 'The only query parameter is limit, from 1 to 1000.',
+        detailVi: 'Tham số truy vấn duy nhất là limit, từ 1 đến 1000.',
+      });
+    }
+    limit = n;
+  }
+  return { limit };
+}
+
+function invalidCommand(errors: ProblemPointer[]): LienthongError {
+  return new LienthongError('invalid-subscription-request', {
+    detail: 'The request body is not a valid replay or redrive request.',
+    detailVi: 'Nội dung yêu cầu không phải yêu cầu phát lại hoặc gửi lại hợp lệ.',
+    errors,
+  });
 }

@@ -102,7 +102,7 @@ export class SubscriptionsService {
   }
 
   /** The subscription if the caller may see it: its own, or any for an operator. */
-  private find(id: string, caller: Principal): RegisteredSubscription {
+  find(id: string, caller: Principal): RegisteredSubscription {
     const subscription = this.state.subscriptions.get(id);
     if (!subscription || (subscription.agency !== caller.agencyId && !caller.roles.includes('operator'))) {
       throw new LienthongError('unknown-subscription', {
