@@ -73,10 +73,13 @@ export async function ensureAgencyKey(
   return { kid: jwk.kid, privateKey, publicJwk };
 }
 
-/** The gateway's signing keys for this machine, created once so receipts stay verifiable across restarts. */
-export async function ensureGatewayKeys(file: string): Promise<void> {
+/**
+ * Signing keys for this machine, created once so receipts and deliveries stay verifiable across
+ * restarts: the gateway's (ES256) and the router's webhook key (EdDSA, Standard Webhooks `v1a`).
+ */
+export async function ensureSigningKeys(file: string, alg: 'ES256' | 'EdDSA' = 'ES256'): Promise<void> {
   if (existsSync(file)) return;
-  const keyring = await GatewayKeyring.generate();
+  const keyring = await GatewayKeyring.generate({ alg });
   mkdirSync(join(file, '..'), { recursive: true });
   writeFileSync(file, `${JSON.stringify(await keyring.exportPrivateJwks(), null, 2)}\n`, { mode: 0o600 });
 }

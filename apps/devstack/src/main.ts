@@ -10,7 +10,7 @@ import {
   accessToken,
   demoAgencies,
   ensureAgencyKey,
-  ensureGatewayKeys,
+  ensureSigningKeys,
   registerDemoAgencies,
 } from './demo-agencies.js';
 
@@ -34,7 +34,10 @@ async function main(): Promise<void> {
 
   const url = `http://127.0.0.1:${port}`;
   const keysFile = join(STATE_DIR, 'gateway-keys.json');
-  await ensureGatewayKeys(keysFile);
+  await ensureSigningKeys(keysFile);
+  const webhookKeyFile = join(STATE_DIR, 'webhook-key.json');
+  await ensureSigningKeys(webhookKeyFile, 'EdDSA');
+  const routerPort = process.env['ROUTER_PORT'] ?? '8081';
   const operatorKeyFile = join(STATE_DIR, 'agencies', `${OPERATOR_ID}.private.jwk.json`);
   const operator = await ensureAgencyKey(operatorKeyFile);
   const gateway = spawn(process.execPath, [join(DIST_ROOT, 'apps/gateway/src/main.js')], {
@@ -44,6 +47,7 @@ async function main(): Promise<void> {
       PORT: port,
       GATEWAY_ISSUER: process.env['GATEWAY_ISSUER'] ?? url,
       GATEWAY_SIGNING_KEYS_FILE: process.env['GATEWAY_SIGNING_KEYS_FILE'] ?? keysFile,
+      WEBHOOK_SIGNING_KEY_FILE: process.env['WEBHOOK_SIGNING_KEY_FILE'] ?? webhookKeyFile,
       BOOTSTRAP_OPERATOR_ID: OPERATOR_ID,
       BOOTSTRAP_OPERATOR_JWKS: JSON.stringify({ keys: [operator.publicJwk] }),
     },
@@ -58,11 +62,34 @@ async function main(): Promise<void> {
   });
 
   await waitForReady(`${url}/health/ready`, 120_000);
+  const router = spawn(process.execPath, [join(DIST_ROOT, 'apps/router/src/main.js')], {
+    env: {
+      ...process.env,
+      KAFKA_BROKERS: kafka.brokers.join(','),
+      ROUTER_PORT: routerPort,
+      GATEWAY_SIGNING_KEYS_FILE: process.env['GATEWAY_SIGNING_KEYS_FILE'] ?? keysFile,
+      WEBHOOK_SIGNING_KEY_FILE: process.env['WEBHOOK_SIGNING_KEY_FILE'] ?? webhookKeyFile,
+    },
+    stdio: 'inherit',
+  });
+  children.push(router);
+  router.on('exit', (code, signal) => {
+    if (!stopping) {
+      log(`router exited (${signal ?? code}); stopping`);
+      void shutdown(1);
+    }
+  });
+  await waitForReady(`http://127.0.0.1:${routerPort}/health/ready`, 120_000);
   const issuer = process.env['GATEWAY_ISSUER'] ?? url;
   const agencies = demoAgencies(STATE_DIR);
   await registerDemoAgencies(url, await accessToken(url, issuer, OPERATOR_ID, operatorKeyFile), agencies);
   const publisher = agencies[0]!;
-  printWelcome(url, await accessToken(url, issuer, publisher.id, publisher.keyFile), publisher.id);
+  printWelcome(
+    url,
+    `http://127.0.0.1:${routerPort}`,
+    await accessToken(url, issuer, publisher.id, publisher.keyFile),
+    publisher.id,
+  );
 }
 
 async function waitForReady(url: string, timeoutMs: number): Promise<void> {
@@ -79,7 +106,7 @@ async function waitForReady(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`gateway was not ready within ${timeoutMs / 1000}s (${url})`);
 }
 
-function printWelcome(url: string, token: string, publisherId: string): void {
+function printWelcome(url: string, routerUrl: string, token: string, publisherId: string): void {
   mkdirSync(join(STATE_DIR, 'examples'), { recursive: true });
   const lines = [
     '',
@@ -89,6 +116,8 @@ function printWelcome(url: string, token: string, publisherId: string): void {
     `  readiness: ${url}/health/ready`,
     `  schemas:   ${url}/v1/schemas · AsyncAPI ${url}/asyncapi.json`,
     `  JWKS:      ${url}/.well-known/jwks.json · OAuth metadata ${url}/.well-known/oauth-authorization-server`,
+    `  metrics:   ${url}/metrics`,
+    `Lienthong router: ${routerUrl} (health ${routerUrl}/health/ready, metrics ${routerUrl}/metrics)`,
     '',
     `Demo agencies (private keys in ${join('.lienthong', 'agencies')}/, git-ignored): operator ${OPERATOR_ID}, ` +
       demoAgencies(STATE_DIR)
@@ -122,7 +151,7 @@ function printWelcome(url: string, token: string, publisherId: string): void {
     `  ${cli} verify-receipt .lienthong/receipt.jws --jwks ${url}/.well-known/jwks.json --body .lienthong/examples/residence.registration.json`,
     `  ${cli} register-schema residence.registration schemas/residence.registration/v1.schema.json ${who}`,
     '',
-    'Ctrl-C stops the gateway and the Kafka broker started here.',
+    'Ctrl-C stops the gateway, the router and the Kafka broker started here.',
     '',
   );
 

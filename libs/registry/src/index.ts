@@ -29,3 +29,5 @@ export type {
   GrantData,
   GrantRight,
 } from './agency-directory.js';
+export { SubscriptionDirectory } from './subscription-directory.js';
+export type { RegisteredSubscription } from './subscription-directory.js';

@@ -6,7 +6,7 @@ export const REGISTRY_RECORD_FORMAT = 1;
 
 /**
  * What a registry record is about: schemas and their configuration; agencies, their keys and
- * grants. Subscriptions (delivery) will be a further kind in the same log.
+ * grants; subscriptions (`subscription/<id>`, see `@lienthong/delivery`).
  */
 export type RegistryKind =
   | 'schema-version'
@@ -15,7 +15,8 @@ export type RegistryKind =
   | 'global-config'
   | 'agency'
   | 'agency-key'
-  | 'grant';
+  | 'grant'
+  | 'subscription';
 
 /**
  * One record of `lienthong.registry`. The Kafka key is `<kind>/<id>`: compaction keeps the last

@@ -1,4 +1,5 @@
 import { AgencyDirectory } from './agency-directory.js';
+import { SubscriptionDirectory } from './subscription-directory.js';
 import type { ApplyOutcome, RegistryStateMachine } from './registry-log.js';
 import type { RegistryRecord } from './registry-record.js';
 import type { CompatibilityLevel } from '@lienthong/schema';
@@ -36,6 +37,8 @@ export class RegistryState implements RegistryStateMachine {
   private readonly listeners: ((version: SchemaVersion) => void)[] = [];
   /** Agencies, keys and grants (trust). */
   readonly agencies = new AgencyDirectory();
+  /** Subscriptions (delivery). */
+  readonly subscriptions = new SubscriptionDirectory();
 
   constructor(private readonly compatibility: CompatibilityCheck) {}
 
@@ -70,6 +73,8 @@ export class RegistryState implements RegistryStateMachine {
       case 'agency-key':
       case 'grant':
         return this.agencies.apply(record);
+      case 'subscription':
+        return this.subscriptions.apply(record);
       default:
         // A kind this version does not know (a newer replica wrote it): skip, never fail.
         return { accepted: false, reason: 'unknown-kind' };

@@ -20,6 +20,8 @@ export interface GatewayConfig {
   publicUrl: string | undefined;
   /** Private JWKS of the gateway's signing keys (file); undefined = generate for this process. */
   signingKeysFile: string | undefined;
+  /** Private JWKS of the router's Ed25519 webhook key (`v1a`); its public half is published. */
+  webhookSigningKeyFile: string | undefined;
   accessTokenTtlSeconds: number;
   bootstrapOperatorId: string;
   /** Public JWKS of the bootstrap operator (JSON text or a file path). */
@@ -88,6 +90,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     issuer: env['GATEWAY_ISSUER'] || `http://${env['HOST'] ?? '127.0.0.1'}:${env['PORT'] || '8080'}`,
     publicUrl: env['GATEWAY_PUBLIC_URL'] || undefined,
     signingKeysFile: env['GATEWAY_SIGNING_KEYS_FILE'] || undefined,
+    webhookSigningKeyFile: env['WEBHOOK_SIGNING_KEY_FILE'] || undefined,
     accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 300, 30, 600),
     bootstrapOperatorId,
     bootstrapOperatorJwks: env['BOOTSTRAP_OPERATOR_JWKS'] || undefined,

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../common/public.decorator.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { GATEWAY_CONFIG } from '../config/gateway-config.js';
+import { EXTRA_PUBLIC_KEYS } from '../trust/trust.module.js';
 import { OAuthError, TokenService } from './token.service.js';
 
 const ASSERTION_ALGORITHMS = ['ES256', 'EdDSA', 'PS256', 'RS256'];
@@ -14,6 +15,7 @@ export class OAuthController {
   constructor(
     private readonly tokens: TokenService,
     private readonly keyring: GatewayKeyring,
+    @Inject(EXTRA_PUBLIC_KEYS) private readonly extraKeys: Record<string, unknown>[],
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -60,10 +62,10 @@ export class OAuthController {
     };
   }
 
-  /** The gateway's public keys: tokens, receipts and webhook signatures verify against them. */
+  /** The gateway's public keys (tokens, receipts, deliveries) and the router's webhook `v1a` key. */
   @Get('.well-known/jwks.json')
   @Header('cache-control', 'public, max-age=300')
   jwks(): unknown {
-    return this.keyring.publicJwks();
+    return { keys: [...this.keyring.publicJwks().keys, ...this.extraKeys] };
   }
 }

@@ -17,6 +17,8 @@ import type { GatewayConfig } from '../config/gateway-config.js';
 import { GATEWAY_CONFIG } from '../config/gateway-config.js';
 
 export const JTI_STORE = Symbol('JTI_STORE');
+/** Public JWKs published beside the gateway's own: the router's webhook (`v1a`) key. */
+export const EXTRA_PUBLIC_KEYS = Symbol('EXTRA_PUBLIC_KEYS');
 export const IDEMPOTENCY_STORE = Symbol('IDEMPOTENCY_STORE');
 const REDIS = Symbol('REDIS');
 
@@ -54,6 +56,20 @@ async function loadKeyring(config: GatewayConfig): Promise<GatewayKeyring> {
 @Module({
   providers: [
     { provide: GatewayKeyring, inject: [GATEWAY_CONFIG], useFactory: loadKeyring },
+    {
+      provide: EXTRA_PUBLIC_KEYS,
+      inject: [GATEWAY_CONFIG],
+      useFactory: async (config: GatewayConfig): Promise<Record<string, unknown>[]> =>
+        config.webhookSigningKeyFile
+          ? (
+              await GatewayKeyring.fromPrivateJwks(readFileSync(config.webhookSigningKeyFile, 'utf8'), {
+                alg: 'EdDSA',
+              })
+            )
+              .publicJwks()
+              .keys.map((key) => ({ ...key }))
+          : [],
+    },
     {
       provide: AccessTokenIssuer,
       inject: [GatewayKeyring, GATEWAY_CONFIG],
@@ -94,6 +110,7 @@ async function loadKeyring(config: GatewayConfig): Promise<GatewayKeyring> {
   ],
   exports: [
     GatewayKeyring,
+    EXTRA_PUBLIC_KEYS,
     AccessTokenIssuer,
     AccessTokenVerifier,
     ReceiptSigner,

@@ -239,6 +239,26 @@ export const PROBLEM_CATALOGUE = {
     en: 'The schema is not compatible with earlier versions under the compatibility level of its type',
     vi: 'Lược đồ không tương thích với các phiên bản trước theo mức tương thích của loại thông điệp',
   },
+  'invalid-subscription-request': {
+    status: 422,
+    en: 'The subscription request is invalid',
+    vi: 'Yêu cầu đăng ký nhận dữ liệu không hợp lệ',
+  },
+  'unknown-subscription': {
+    status: 404,
+    en: 'Unknown subscription',
+    vi: 'Đăng ký nhận dữ liệu không tồn tại',
+  },
+  'personal-data-not-granted': {
+    status: 403,
+    en: 'The subscription reaches personal data the agency is not granted',
+    vi: 'Đăng ký chạm tới dữ liệu cá nhân mà cơ quan chưa được cấp quyền',
+  },
+  'webhook-url-refused': {
+    status: 422,
+    en: 'The webhook URL is not allowed; use https to a public address',
+    vi: 'URL webhook không được phép; hãy dùng https tới một địa chỉ công khai',
+  },
   'internal-error': {
     status: 500,
     en: 'Internal error; quote the correlation id when reporting it',

@@ -1,0 +1,239 @@
+import { randomInt } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CE_HEADERS } from '@lienthong/contracts';
+import type { AuditFacts, DeadLetterReason } from '@lienthong/delivery';
+import {
+  DEAD_LETTER_TOPIC,
+  DELIVERY_HEADERS,
+  GATEWAY_SIGNATURE_HEADER,
+  inboxTopic,
+  signDelivery,
+  signWebhook,
+} from '@lienthong/delivery';
+import { LienthongMetrics, stopwatch } from '@lienthong/observability';
+import type { Message } from 'kafkajs';
+import { AuditWriter } from '../audit/audit-writer.service.js';
+import type { RouterConfig } from '../config/router-config.js';
+import { ROUTER_CONFIG, maxAttempts } from '../config/router-config.js';
+import { RouterKafka, retryTopic } from '../kafka/router-kafka.module.js';
+import { DeliverySigners } from '../trust/router-trust.module.js';
+import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.service.js';
+import type { Delivery } from './subscription-matcher.js';
+
+/** A record that cannot be routed at all; it goes to the dead letters as it is. */
+export interface PoisonRecord {
+  origin: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+  reason: string;
+}
+
+/** A delivery that cannot be attempted any more (e.g. its subscription is gone). */
+export interface Undeliverable {
+  delivery: Delivery;
+  reason: DeadLetterReason;
+  error: string;
+}
+
+/** Bounded error text for headers and audit: no payload, no URL query, at most 200 characters. */
+function shortError(error: string): string {
+  return error.replace(/[\r\n]+/g, ' ').slice(0, 200);
+}
+
+/**
+ * Hands deliveries off: inbox writes, webhook attempts, retries with growing delays and
+ * jitter, dead letters, audit events, metrics. `handOff` resolves only when every delivery it
+ * was given is either written to its inbox, acknowledged by its webhook, or written to a retry
+ * or dead-letter topic, and the audit events are in Kafka; only then may an offset be committed.
+ */
+@Injectable()
+export class Deliverer {
+  private readonly logger = new Logger('Delivery');
+
+  constructor(
+    private readonly kafka: RouterKafka,
+    private readonly audit: AuditWriter,
+    private readonly signers: DeliverySigners,
+    private readonly webhooks: WebhookDispatcher,
+    private readonly metrics: LienthongMetrics,
+    @Inject(ROUTER_CONFIG) private readonly config: RouterConfig,
+  ) {}
+
+  async handOff(
+    deliveries: Delivery[],
+    extra: { poison?: PoisonRecord[]; undeliverable?: Undeliverable[] } = {},
+  ): Promise<void> {
+    const topics = new Map<string, Message[]>();
+    const add = (topic: string, message: Message): void => {
+      const list = topics.get(topic);
+      if (list) list.push(message);
+      else topics.set(topic, [message]);
+    };
+    const audits: AuditFacts[] = [];
+    const outcomes: [string, 'delivered' | 'retried' | 'dead_lettered'][] = [];
+    const now = new Date();
+
+    const inbox = deliveries.filter((d) => d.subscription.delivery.mode === 'kafka');
+    const webhook = deliveries.filter((d) => d.subscription.delivery.mode === 'webhook');
+
+    await this.kafka.ensureInboxes(inbox.map((d) => d.subscription.agency));
+    const signing = this.signers.deliveryKey();
+    for (const d of inbox) {
+      const signature = await signDelivery(
+        d.body,
+        { messageId: d.messageId, subscriptionId: d.subscription.id },
+        signing,
+      );
+      add(inboxTopic(d.subscription.agency), {
+        key: d.key,
+        value: d.body,
+        headers: {
+          ...d.carried,
+          [DELIVERY_HEADERS.subscription]: d.subscription.id,
+          [GATEWAY_SIGNATURE_HEADER]: signature,
+        },
+      });
+      audits.push(this.facts('delivered', d, 'inbox', now));
+      outcomes.push([d.subscription.id, 'delivered']);
+    }
+
+    const results = await this.webhooks.sendAll(webhook, (d) => this.webhookHeaders(d));
+    webhook.forEach((d, i) => {
+      const result = results[i]!;
+      if (result.ok) {
+        audits.push(this.facts('delivered', d, `webhook ${result.status}`, now));
+        outcomes.push([d.subscription.id, 'delivered']);
+        return;
+      }
+      const attempts = d.attempts + 1;
+      const error = shortError(result.error);
+      if (result.retryable && attempts < maxAttempts(this.config)) {
+        const delay = this.delayBeforeRetry(attempts);
+        add(
+          retryTopic(attempts),
+          this.parked(d, attempts, error, { [DELIVERY_HEADERS.dueAt]: String(Date.now() + delay) }),
+        );
+        audits.push({
+          ...this.facts('retried', d, `${retryTopic(attempts)}: ${error}`, now),
+          attempt: attempts,
+        });
+        outcomes.push([d.subscription.id, 'retried']);
+      } else {
+        add(DEAD_LETTER_TOPIC, this.deadLetter(d, attempts, error, 'attempts-exhausted', now));
+        audits.push({
+          ...this.facts('dead-lettered', d, `attempts-exhausted: ${error}`, now),
+          attempt: attempts,
+        });
+        outcomes.push([d.subscription.id, 'dead_lettered']);
+      }
+    });
+
+    for (const u of extra.undeliverable ?? []) {
+      add(
+        DEAD_LETTER_TOPIC,
+        this.deadLetter(u.delivery, u.delivery.attempts, shortError(u.error), u.reason, now),
+      );
+      audits.push(this.facts('dead-lettered', u.delivery, `${u.reason}: ${shortError(u.error)}`, now));
+      outcomes.push([u.delivery.subscription.id, 'dead_lettered']);
+    }
+    for (const p of extra.poison ?? []) {
+      add(DEAD_LETTER_TOPIC, {
+        key: p.key,
+        value: p.value,
+        headers: {
+          ...p.headers,
+          [DELIVERY_HEADERS.origin]: p.origin,
+          [DELIVERY_HEADERS.deadLetterReason]: 'poison',
+          [DELIVERY_HEADERS.lastError]: shortError(p.reason),
+          [DELIVERY_HEADERS.deadLetteredAt]: now.toISOString(),
+        },
+      });
+      audits.push({
+        kind: 'dead-lettered',
+        messageId: p.headers[CE_HEADERS.id] ?? p.origin,
+        outcome: `poison: ${shortError(p.reason)}`,
+        at: now.toISOString(),
+      });
+      this.logger.warn(`poison record ${p.origin} dead-lettered: ${p.reason}`);
+    }
+
+    const elapsed = stopwatch();
+    await this.kafka.write([...topics].map(([topic, messages]) => ({ topic, messages })));
+    if (inbox.length > 0) this.metrics.deliveryDuration('inbox', elapsed());
+    await this.audit.write(audits);
+    for (const [subscription, outcome] of outcomes) this.metrics.delivery(subscription, outcome);
+  }
+
+  /** Standard Webhooks headers plus CloudEvents HTTP binary-mode headers (`ce-*`). */
+  private webhookHeaders(d: Delivery): Record<string, string> {
+    if (d.subscription.delivery.mode !== 'webhook') throw new Error('not a webhook subscription');
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': 'Lienthong-Router',
+      [DELIVERY_HEADERS.subscription]: d.subscription.id,
+    };
+    for (const [name, value] of Object.entries(d.carried)) {
+      if (name.startsWith('ce_')) headers[`ce-${name.slice(3)}`] = value;
+      else if (name !== 'content-type' && name !== DELIVERY_HEADERS.origin) headers[name] = value;
+    }
+    return {
+      ...headers,
+      ...signWebhook({
+        id: d.messageId,
+        timestamp: Math.floor(Date.now() / 1000),
+        body: d.body,
+        secret: d.subscription.delivery.secret,
+        ed25519Key: this.signers.webhookKey(),
+      }),
+    };
+  }
+
+  /** Delay before attempt `attempts + 1`: the configured delay, spread by the jitter. */
+  private delayBeforeRetry(attempts: number): number {
+    const base = this.config.retryDelaysMs[attempts - 1] ?? 0;
+    const spread = Math.round(base * this.config.retryJitter);
+    return Math.max(0, base + (spread > 0 ? randomInt(-spread, spread + 1) : 0));
+  }
+
+  private parked(d: Delivery, attempts: number, error: string, extra: Record<string, string>): Message {
+    return {
+      key: d.messageId,
+      value: d.body,
+      headers: {
+        ...d.carried,
+        [DELIVERY_HEADERS.subscription]: d.subscription.id,
+        [DELIVERY_HEADERS.attempts]: String(attempts),
+        [DELIVERY_HEADERS.lastError]: error,
+        ...extra,
+      },
+    };
+  }
+
+  private deadLetter(
+    d: Delivery,
+    attempts: number,
+    error: string,
+    reason: DeadLetterReason,
+    now: Date,
+  ): Message {
+    return this.parked(d, attempts, error, {
+      [DELIVERY_HEADERS.deadLetterReason]: reason,
+      [DELIVERY_HEADERS.deadLetteredAt]: now.toISOString(),
+    });
+  }
+
+  private facts(kind: AuditFacts['kind'], d: Delivery, outcome: string, now: Date): AuditFacts {
+    return {
+      kind,
+      messageId: d.messageId,
+      type: d.type,
+      publisher: d.publisher,
+      subscriber: d.subscription.agency,
+      subscription: d.subscription.id,
+      outcome,
+      attempt: d.attempts + 1,
+      at: now.toISOString(),
+    };
+  }
+}

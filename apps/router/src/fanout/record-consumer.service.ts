@@ -1,0 +1,173 @@
+import type { OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { RECORD_TOPIC_PREFIX, recordTopic } from '@lienthong/contracts';
+import { LienthongMetrics } from '@lienthong/observability';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { RouterConfig } from '../config/router-config.js';
+import { ROUTER_CONFIG } from '../config/router-config.js';
+import { KAFKA_CLIENT, RouterKafka } from '../kafka/router-kafka.module.js';
+import { RouterRegistry } from '../registry/router-registry.module.js';
+import type { PoisonRecord } from './deliverer.service.js';
+import { Deliverer } from './deliverer.service.js';
+import type { SourceRecord } from './routed-record.js';
+import { readSourceRecord, stringHeaders } from './routed-record.js';
+import type { Delivery } from './subscription-matcher.js';
+import { SubscriptionMatcher } from './subscription-matcher.js';
+
+/** Records handed off together: one produce request, one audit write, one offset commit. */
+const CHUNK = 200;
+
+/**
+ * The consumer group over every `lienthong.records.<type>`. kafkajs matches topics only when
+ * it subscribes, so when the registry learns a type this consumer does not read yet, it is
+ * replaced by one subscribed to the new list (committed offsets carry over; a new topic is read
+ * from its beginning, so records published before the switch are not skipped).
+ */
+@Injectable()
+export class RecordConsumer implements OnApplicationShutdown {
+  private readonly logger = new Logger('Fanout');
+  private consumer: Consumer | undefined;
+  private topics: string[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private joined = false;
+  readonly matcher: SubscriptionMatcher;
+
+  constructor(
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    private readonly routerKafka: RouterKafka,
+    private readonly registry: RouterRegistry,
+    private readonly deliverer: Deliverer,
+    private readonly metrics: LienthongMetrics,
+    @Inject(ROUTER_CONFIG) private readonly config: RouterConfig,
+  ) {
+    this.matcher = new SubscriptionMatcher(registry.state);
+  }
+
+  async start(): Promise<void> {
+    this.registry.state.onVersionAdded(() => void this.scheduleRefresh());
+    await this.scheduleRefresh();
+    this.timer = setInterval(() => void this.scheduleRefresh(), this.config.topicRefreshMs);
+    this.timer.unref();
+  }
+
+  /** The topics consumed now (health, tests). */
+  consumedTopics(): readonly string[] {
+    return this.topics;
+  }
+
+  /** Joined its group (or has nothing to consume yet). */
+  isReady(): boolean {
+    return !this.stopped && (this.topics.length === 0 || this.joined);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.refreshing;
+    await this.consumer?.disconnect();
+    this.consumer = undefined;
+  }
+
+  private scheduleRefresh(): Promise<void> {
+    this.refreshing = this.refreshing
+      .then(() => this.refresh())
+      .catch((error: unknown) => this.logger.error(`topic refresh failed: ${String(error)}`));
+    return this.refreshing;
+  }
+
+  private async refresh(): Promise<void> {
+    if (this.stopped) return;
+    const admin = await this.routerKafka.sharedAdmin();
+    const existing = new Set(await admin.listTopics());
+    const wanted = this.registry.state
+      .types()
+      .map(recordTopic)
+      .filter((t) => existing.has(t))
+      .sort();
+    if (wanted.join('\n') === this.topics.join('\n')) return;
+    await this.consumer?.disconnect();
+    this.consumer = undefined;
+    this.joined = false;
+    this.topics = wanted;
+    if (wanted.length === 0 || this.stopped) return;
+    const consumer = this.kafka.consumer({
+      groupId: this.config.consumerGroup,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      retry: { retries: 10 },
+    });
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.joined = true;
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: wanted, fromBeginning: true });
+    await consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.config.partitionsConsumedConcurrently,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+    this.consumer = consumer;
+    this.logger.log(`consuming ${wanted.length} record topic(s) as group ${this.config.consumerGroup}`);
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    if (!batch.topic.startsWith(RECORD_TOPIC_PREFIX)) return;
+    await this.registry.sync();
+    this.matcher.refresh();
+    for (let i = 0; i < batch.messages.length; i += CHUNK) {
+      if (!payload.isRunning() || payload.isStale()) return;
+      const chunk = batch.messages.slice(i, i + CHUNK);
+      await this.route(
+        chunk.map((m) => ({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: m.offset,
+          key: m.key,
+          value: m.value,
+          headers: m.headers,
+        })),
+      );
+      payload.resolveOffset(chunk[chunk.length - 1]!.offset);
+      await payload.commitOffsetsIfNecessary();
+      await payload.heartbeat();
+    }
+  }
+
+  /** Routes records to every matching subscription and hands the deliveries off. */
+  async route(records: SourceRecord[]): Promise<void> {
+    const deliveries: Delivery[] = [];
+    const poison: PoisonRecord[] = [];
+    for (const source of records) {
+      const read = readSourceRecord(source);
+      if ('poison' in read) {
+        poison.push({
+          origin: `${source.topic}/${source.partition}/${source.offset}`,
+          key: source.key,
+          value: source.value,
+          headers: stringHeaders(source.headers),
+          reason: read.poison,
+        });
+        continue;
+      }
+      try {
+        const { deliveries: matched, filtered } = this.matcher.match(read.record);
+        deliveries.push(...matched);
+        for (const s of filtered) this.metrics.delivery(s.id, 'filtered');
+      } catch (error) {
+        // A record no subscription can be computed for must not hold its partition.
+        poison.push({
+          origin: read.record.origin,
+          key: source.key,
+          value: source.value,
+          headers: stringHeaders(source.headers),
+          reason: `cannot be routed: ${error instanceof Error ? error.message : String(error)}`,
+        });
+      }
+    }
+    await this.deliverer.handOff(deliveries, { poison });
+  }
+}

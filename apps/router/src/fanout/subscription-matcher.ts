@@ -1,0 +1,104 @@
+import type { Subscription } from '@lienthong/delivery';
+import { DELIVERY_HEADERS, matchesFilter, projectPayload } from '@lienthong/delivery';
+import type { RegistryState } from '@lienthong/registry';
+import type { RoutedRecord } from './routed-record.js';
+
+/** One delivery to make: the bytes for one subscription, and what travels with them. */
+export interface Delivery {
+  subscription: Subscription;
+  messageId: string;
+  type: string;
+  publisher: string;
+  key: Buffer | string | null;
+  body: Buffer;
+  /** CloudEvents, content type, trace context, and the publisher signature when the body is untouched. */
+  carried: Record<string, string>;
+  /** Attempts already made (0 for a fresh record). */
+  attempts: number;
+  origin: string;
+}
+
+export interface MatchOptions {
+  /** Replay: this subscription only, and records older than the subscription too. */
+  only?: Subscription;
+  commandId?: string;
+}
+
+/**
+ * Decides who receives a record and what exactly: an active subscription of an active agency
+ * still granted `subscribe` on the type, created no later than the record was accepted (older
+ * records only by replay), whose filter matches; the payload projected to the subscription's
+ * fields, personal-data fields kept only with the `subscribe-personal-data` grant.
+ */
+export class SubscriptionMatcher {
+  private byType = new Map<string, Subscription[]>();
+
+  constructor(private readonly state: RegistryState) {}
+
+  /** Re-reads the subscriptions (once per batch, after the registry sync). */
+  refresh(): void {
+    const byType = new Map<string, Subscription[]>();
+    for (const s of this.state.subscriptions.list()) {
+      if (s.status !== 'active') continue;
+      for (const type of s.types) byType.set(type, [...(byType.get(type) ?? []), s]);
+    }
+    this.byType = byType;
+  }
+
+  /** Deliveries for `record`, and how many subscriptions of its type the filter left out. */
+  match(
+    record: RoutedRecord,
+    options: MatchOptions = {},
+  ): { deliveries: Delivery[]; filtered: Subscription[] } {
+    const candidates = options.only ? [options.only] : (this.byType.get(record.type) ?? []);
+    const deliveries: Delivery[] = [];
+    const filtered: Subscription[] = [];
+    for (const subscription of candidates) {
+      if (subscription.status !== 'active' || !subscription.types.includes(record.type)) continue;
+      if (!options.only && Date.parse(subscription.createdAt) > record.acceptedAt) continue;
+      const agencies = this.state.agencies;
+      if (
+        !agencies.isActive(subscription.agency) ||
+        !agencies.hasGrant(subscription.agency, 'subscribe', record.type)
+      )
+        continue;
+      if (!matchesFilter(subscription.filter, { attributes: record.attributes, payload: record.payload })) {
+        filtered.push(subscription);
+        continue;
+      }
+      deliveries.push(this.project(record, subscription, options.commandId));
+    }
+    return { deliveries, filtered };
+  }
+
+  private project(record: RoutedRecord, subscription: Subscription, commandId: string | undefined): Delivery {
+    const version =
+      record.schemaVersion !== undefined ? this.state.version(record.type, record.schemaVersion) : undefined;
+    const personalData = (version ?? this.state.latest(record.type))?.metadata.personalData ?? [];
+    const personalDataAllowed = this.state.agencies.hasGrant(
+      subscription.agency,
+      'subscribe-personal-data',
+      record.type,
+    );
+    const { payload, changed } = projectPayload(record.payload, subscription.projection, {
+      personalData: [...personalData],
+      personalDataAllowed,
+    });
+    const carried: Record<string, string> = { ...record.carried, [DELIVERY_HEADERS.origin]: record.origin };
+    // The publisher signed the original bytes: forward it only with those bytes.
+    if (!changed && record.publisherSignature)
+      carried[DELIVERY_HEADERS.publisherSignature] = record.publisherSignature;
+    if (commandId) carried[DELIVERY_HEADERS.command] = commandId;
+    return {
+      subscription,
+      messageId: record.messageId,
+      type: record.type,
+      publisher: record.publisher,
+      key: record.key,
+      body: changed ? Buffer.from(JSON.stringify(payload), 'utf8') : record.body,
+      carried,
+      attempts: 0,
+      origin: record.origin,
+    };
+  }
+}

@@ -1,0 +1,162 @@
+import type { OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CE_HEADERS } from '@lienthong/contracts';
+import { DELIVERY_HEADERS } from '@lienthong/delivery';
+import type { RegistryState } from '@lienthong/registry';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { RouterConfig } from '../config/router-config.js';
+import { ROUTER_CONFIG } from '../config/router-config.js';
+import type { Undeliverable } from '../fanout/deliverer.service.js';
+import { Deliverer } from '../fanout/deliverer.service.js';
+import { stringHeaders } from '../fanout/routed-record.js';
+import type { Delivery } from '../fanout/subscription-matcher.js';
+import { KAFKA_CLIENT, retryTopic } from '../kafka/router-kafka.module.js';
+import { RouterRegistry } from '../registry/router-registry.module.js';
+
+/** Headers that belong to the parked message, not to what is delivered again. */
+const PARKING_HEADERS: readonly string[] = [
+  DELIVERY_HEADERS.subscription,
+  DELIVERY_HEADERS.attempts,
+  DELIVERY_HEADERS.dueAt,
+  DELIVERY_HEADERS.lastError,
+  DELIVERY_HEADERS.deadLetterReason,
+  DELIVERY_HEADERS.deadLetteredAt,
+];
+
+/**
+ * Rebuilds a delivery from a parked message (retry topic or dead letter) for the current state
+ * of its subscription; an undeliverable entry when the subscription is gone or paused.
+ */
+export function unpark(
+  state: RegistryState,
+  message: Pick<KafkaMessage, 'key' | 'value' | 'headers'>,
+  attempts?: number,
+): { delivery: Delivery } | { undeliverable: Undeliverable } | undefined {
+  const headers = stringHeaders(message.headers);
+  const subscriptionId = headers[DELIVERY_HEADERS.subscription];
+  const messageId = headers[CE_HEADERS.id];
+  if (!subscriptionId || !messageId || message.value === null) return undefined;
+  const carried: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers))
+    if (!PARKING_HEADERS.includes(name)) carried[name] = value;
+  const subscription = state.subscriptions.get(subscriptionId);
+  const delivery: Delivery = {
+    subscription: subscription ?? {
+      id: subscriptionId,
+      agency: '',
+      types: [],
+      delivery: { mode: 'kafka' },
+      status: 'paused',
+      createdAt: '',
+      createdBy: '',
+    },
+    messageId,
+    type: headers[CE_HEADERS.type] ?? '',
+    publisher: headers[CE_HEADERS.source] ?? '',
+    key: message.key,
+    body: message.value,
+    carried,
+    attempts: attempts ?? (Number(headers[DELIVERY_HEADERS.attempts]) || 0),
+    origin: headers[DELIVERY_HEADERS.origin] ?? '',
+  };
+  if (!subscription || subscription.status !== 'active') {
+    return {
+      undeliverable: {
+        delivery,
+        reason: 'subscription-inactive',
+        error: subscription ? 'subscription paused' : 'subscription deleted',
+      },
+    };
+  }
+  return { delivery };
+}
+
+/**
+ * Consumes `lienthong.retry.<n>`. Each message carries the time before which it must not be
+ * attempted; the consumer pauses only that partition until then (other partitions and the
+ * record topics keep flowing) and re-reads from the first message not yet due. Messages of one
+ * retry topic share one delay, so they become due roughly in log order.
+ */
+@Injectable()
+export class RetryConsumer implements OnApplicationShutdown {
+  private readonly logger = new Logger('Retries');
+  private consumer: Consumer | undefined;
+  private readonly resumeTimers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    private readonly registry: RouterRegistry,
+    private readonly deliverer: Deliverer,
+    @Inject(ROUTER_CONFIG) private readonly config: RouterConfig,
+  ) {}
+
+  get groupId(): string {
+    return `${this.config.consumerGroup}-retry`;
+  }
+
+  async start(): Promise<void> {
+    const consumer = this.kafka.consumer({
+      groupId: this.groupId,
+      sessionTimeout: 30_000,
+      retry: { retries: 10 },
+    });
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: this.config.retryDelaysMs.map((_, i) => retryTopic(i + 1)),
+      fromBeginning: true,
+    });
+    await consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.config.partitionsConsumedConcurrently,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+    this.consumer = consumer;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const timer of this.resumeTimers) clearTimeout(timer);
+    this.resumeTimers.clear();
+    await this.consumer?.disconnect();
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    await this.registry.sync();
+    const now = Date.now();
+    const due: KafkaMessage[] = [];
+    let waitUntil: number | undefined;
+    for (const message of batch.messages) {
+      const dueAt = Number(stringHeaders(message.headers)[DELIVERY_HEADERS.dueAt] ?? 0);
+      if (dueAt > now) {
+        waitUntil = dueAt;
+        break;
+      }
+      due.push(message);
+    }
+    if (due.length > 0 && payload.isRunning() && !payload.isStale()) {
+      const deliveries: Delivery[] = [];
+      const undeliverable: Undeliverable[] = [];
+      for (const message of due) {
+        const parked = unpark(this.registry.state, message);
+        if (!parked) continue; // not ours to read: nothing could deliver it
+        if ('delivery' in parked) deliveries.push(parked.delivery);
+        else undeliverable.push(parked.undeliverable);
+      }
+      await this.deliverer.handOff(deliveries, { undeliverable });
+      payload.resolveOffset(due[due.length - 1]!.offset);
+      await payload.commitOffsetsIfNecessary();
+      await payload.heartbeat();
+    }
+    if (waitUntil !== undefined) {
+      // Re-read this partition from the first message not yet due, once it is.
+      const resume = payload.pause();
+      const timer = setTimeout(() => {
+        this.resumeTimers.delete(timer);
+        resume();
+      }, waitUntil - Date.now());
+      this.resumeTimers.add(timer);
+      this.logger.debug?.(`${batch.topic}/${batch.partition} waits ${waitUntil - Date.now()} ms`);
+    }
+  }
+}

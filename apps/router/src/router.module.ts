@@ -1,0 +1,42 @@
+import type { DynamicModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { LienthongMetrics } from '@lienthong/observability';
+import { AuditWriter } from './audit/audit-writer.service.js';
+import { RouterCommands } from './commands/router-commands.service.js';
+import type { RouterConfig } from './config/router-config.js';
+import { ROUTER_CONFIG } from './config/router-config.js';
+import { Deliverer } from './fanout/deliverer.service.js';
+import { RecordConsumer } from './fanout/record-consumer.service.js';
+import { HealthController } from './health/health.controller.js';
+import { RouterKafkaModule } from './kafka/router-kafka.module.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { RouterRegistryModule } from './registry/router-registry.module.js';
+import { RetryConsumer } from './retries/retry-consumer.service.js';
+import { RouterLifecycle } from './router.lifecycle.js';
+import { RouterTrustModule } from './trust/router-trust.module.js';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.service.js';
+
+/** The router: same libs as the gateway, different things started (design: "Runtime pieces"). */
+@Module({})
+export class RouterModule {
+  static forRoot(config: RouterConfig): DynamicModule {
+    return {
+      module: RouterModule,
+      global: true,
+      imports: [RouterKafkaModule, RouterRegistryModule, RouterTrustModule],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: ROUTER_CONFIG, useValue: config },
+        { provide: LienthongMetrics, useFactory: (): LienthongMetrics => new LienthongMetrics() },
+        AuditWriter,
+        WebhookDispatcher,
+        Deliverer,
+        RecordConsumer,
+        RetryConsumer,
+        RouterCommands,
+        RouterLifecycle,
+      ],
+      exports: [ROUTER_CONFIG, LienthongMetrics],
+    };
+  }
+}

@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { KeyObject } from 'node:crypto';
+import { Global, Inject, Injectable, Logger, Module } from '@nestjs/common';
+import type { DeliverySigningKey } from '@lienthong/delivery';
+import { GatewayKeyring } from '@lienthong/trust';
+import type { RouterConfig } from '../config/router-config.js';
+import { ROUTER_CONFIG } from '../config/router-config.js';
+
+export const WEBHOOK_KEYRING = Symbol('WEBHOOK_KEYRING');
+
+/**
+ * The gateway keys the router signs with: the gateway's signing key (same file as the gateway,
+ * so subscribers verify Kafka deliveries against the gateway JWKS) and the Ed25519 key of the
+ * webhook `v1a` signatures.
+ */
+@Injectable()
+export class DeliverySigners {
+  constructor(
+    private readonly gateway: GatewayKeyring,
+    @Inject(WEBHOOK_KEYRING) private readonly webhook: GatewayKeyring,
+  ) {}
+
+  /** Signs Kafka deliveries (`lienthong-gateway-signature`). */
+  deliveryKey(): DeliverySigningKey {
+    return this.gateway.signingKey();
+  }
+
+  /** Signs webhooks (`v1a`). */
+  webhookKey(): KeyObject {
+    return KeyObject.from(this.webhook.signingKey().key);
+  }
+
+  /** Public keys of both, for verifiers that cannot reach the gateway (tests, the demo). */
+  publicJwks(): { keys: Record<string, unknown>[] } {
+    return { keys: [...this.gateway.publicJwks().keys, ...this.webhook.publicJwks().keys] };
+  }
+}
+
+async function load(
+  file: string | undefined,
+  alg: 'ES256' | 'EdDSA',
+  variable: string,
+): Promise<GatewayKeyring> {
+  if (file) {
+    const keyring = await GatewayKeyring.fromPrivateJwks(readFileSync(file, 'utf8'), { alg });
+    // The gateway's file signs with whatever its first key is; webhooks need Ed25519 (`v1a`).
+    if (alg === 'EdDSA' && keyring.activeKey().alg !== alg)
+      throw new Error(`${variable}: the first key must be an Ed25519 (EdDSA) key`);
+    return keyring;
+  }
+  new Logger('Trust').warn(
+    `${variable} is not set: signing with a key generated for this process only; ` +
+      'subscribers will not verify these signatures against the gateway JWKS',
+  );
+  return GatewayKeyring.generate({ alg });
+}
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: GatewayKeyring,
+      inject: [ROUTER_CONFIG],
+      useFactory: (config: RouterConfig) =>
+        load(config.gatewaySigningKeysFile, 'ES256', 'GATEWAY_SIGNING_KEYS_FILE'),
+    },
+    {
+      provide: WEBHOOK_KEYRING,
+      inject: [ROUTER_CONFIG],
+      useFactory: (config: RouterConfig) =>
+        load(config.webhookSigningKeyFile, 'EdDSA', 'WEBHOOK_SIGNING_KEY_FILE'),
+    },
+    DeliverySigners,
+  ],
+  exports: [DeliverySigners],
+})
+export class RouterTrustModule {}

@@ -1,0 +1,35 @@
+/**
+ * Kafka headers the router adds to what it writes (inbox, retry and dead-letter topics), next
+ * to the record's own CloudEvents headers. The gateway's dead-letter API reads them.
+ */
+export const DELIVERY_HEADERS = {
+  /** Subscription the delivery is for. */
+  subscription: 'lienthong-subscription',
+  /** Publisher's detached JWS, forwarded only when the body is the original bytes. */
+  publisherSignature: 'lienthong-publisher-signature',
+  /** Attempts made so far (retry and dead-letter topics). */
+  attempts: 'lienthong-attempts',
+  /** Epoch milliseconds before which a retry must not be attempted. */
+  dueAt: 'lienthong-due-at',
+  /** The last delivery error, short and free of payload data. */
+  lastError: 'lienthong-last-error',
+  /** Why a record is in `lienthong.dlq`: see DEAD_LETTER_REASONS. */
+  deadLetterReason: 'lienthong-dead-letter-reason',
+  /** ISO time the record was dead-lettered. */
+  deadLetteredAt: 'lienthong-dead-lettered-at',
+  /** `<topic>/<partition>/<offset>` of the accepted record. */
+  origin: 'lienthong-origin',
+  /** Set on deliveries made by a replay or a redrive: the command id. */
+  command: 'lienthong-command',
+} as const;
+
+/** Values of `lienthong-dead-letter-reason`. */
+export const DEAD_LETTER_REASONS = [
+  /** Every attempt failed; `lienthong-last-error` says how the last one did. */
+  'attempts-exhausted',
+  /** The record could not be read (no CloudEvents id or type, body not JSON); no subscription. */
+  'poison',
+  /** The subscription was deleted or paused while the delivery waited for a retry. */
+  'subscription-inactive',
+] as const;
+export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];

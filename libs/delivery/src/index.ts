@@ -1,0 +1,82 @@
+export type {
+  CloudEventAttribute,
+  DeliveryTarget,
+  Subscription,
+  SubscriptionFilter,
+  SubscriptionRecordData,
+} from './subscription.js';
+export {
+  AUDIT_TOPIC,
+  CLOUD_EVENT_ATTRIBUTES,
+  DEAD_LETTER_TOPIC,
+  INBOX_TOPIC_PREFIX,
+  RETRY_TOPIC_PREFIX,
+  inboxTopic,
+} from './subscription.js';
+// Subscriptions: filter, projection, request validation, webhook destination guard.
+export type { FilterPointer, FilterableEvent } from './subscription-filter.js';
+export {
+  FILTER_LIMITS,
+  isPayloadPointer,
+  matchesFilter,
+  parseSubscriptionFilter,
+} from './subscription-filter.js';
+export type { ProjectionOptions } from './projection.js';
+export { pointerTokens, pointersRevealing, projectPayload } from './projection.js';
+export type {
+  SubscribableSchema,
+  SubscriptionRequest,
+  SubscriptionValidationContext,
+} from './subscription-validation.js';
+export {
+  SUBSCRIPTION_LIMITS,
+  schemaCanHold,
+  validateSubscriptionRequest,
+  webhookUrlRefused,
+} from './subscription-validation.js';
+export type { WebhookRefusal, WebhookTargetPolicy } from './ssrf-guard.js';
+export {
+  MAX_WEBHOOK_URL_LENGTH,
+  WebhookTargetError,
+  checkWebhookAddress,
+  checkWebhookUrl,
+  classifyAddress,
+  guardedLookup,
+  isAllowedAddress,
+  resolveWebhookTarget,
+} from './ssrf-guard.js';
+// Delivery signatures and the audit chain (router).
+export type { VerifyWebhookEd25519Options, WebhookSignatureInput } from './webhook-signature.js';
+export {
+  WEBHOOK_HEADERS,
+  WEBHOOK_SECRET_PREFIX,
+  WEBHOOK_TOLERANCE_SECONDS,
+  signWebhook,
+  verifyWebhookEd25519,
+  verifyWebhookHmac,
+  webhookSecretKey,
+  webhookSignatures,
+  webhookSignedContent,
+} from './webhook-signature.js';
+export type {
+  DeliverySignatureClaims,
+  DeliverySigningKey,
+  VerifiedDelivery,
+} from './delivery-signature.js';
+export {
+  DELIVERY_SIGNATURE_TYP,
+  GATEWAY_SIGNATURE_HEADER,
+  signDelivery,
+  verifyDeliverySignature,
+} from './delivery-signature.js';
+export type { AuditChainProblem, AuditChainReport, AuditEvent, AuditEventKind, AuditFacts } from './audit-chain.js';
+export { AUDIT_EVENT_FORMAT, AUDIT_EVENT_KINDS, AuditChain, hashAuditEvent, verifyAuditChain } from './audit-chain.js';
+export type { DeadLetterReason } from './delivery-headers.js';
+export { DEAD_LETTER_REASONS, DELIVERY_HEADERS } from './delivery-headers.js';
+export type { RedriveCommand, ReplayCommand, RouterCommand } from './router-command.js';
+export {
+  ROUTER_COMMAND_FORMAT,
+  ROUTER_COMMAND_TOPIC,
+  parseRouterCommand,
+  routerCommandMessage,
+} from './router-command.js';

@@ -1,0 +1,105 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { IncomingHttpHeaders, Server } from 'node:http';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { GatewayKeyring } from '@lienthong/trust';
+import type { RouterConfig } from '../../apps/router/src/config/router-config.js';
+import { loadRouterConfig } from '../../apps/router/src/config/router-config.js';
+import { RouterCommands } from '../../apps/router/src/commands/router-commands.service.js';
+import { createRouterApp } from '../../apps/router/src/router-app.factory.js';
+import { DeliverySigners } from '../../apps/router/src/trust/router-trust.module.js';
+
+export interface RunningRouter {
+  app: NestFastifyApplication;
+  config: RouterConfig;
+  url: string;
+  /** Public keys of the gateway signing key and the webhook (Ed25519) key the router uses. */
+  publicJwks(): { keys: Record<string, unknown>[] };
+  commands: RouterCommands;
+  close(): Promise<void>;
+}
+
+let webhookKeyFile: Promise<string> | undefined;
+
+/** One Ed25519 webhook key file per test process, like a deployment's WEBHOOK_SIGNING_KEY_FILE. */
+function sharedWebhookKeyFile(): Promise<string> {
+  webhookKeyFile ??= (async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'lienthong-router-')), 'webhook-key.json');
+    const keyring = await GatewayKeyring.generate({ alg: 'EdDSA' });
+    writeFileSync(file, JSON.stringify(await keyring.exportPrivateJwks()));
+    return file;
+  })();
+  return webhookKeyFile;
+}
+
+/**
+ * Starts a real router in-process against the test broker, signing with the gateway's key file
+ * (`gatewaySigningKeysFile`), with short retry delays and loopback webhooks allowed.
+ */
+export async function startRouter(
+  gatewaySigningKeysFile: string | undefined,
+  env: Record<string, string> = {},
+): Promise<RunningRouter> {
+  const config = loadRouterConfig({
+    ...process.env,
+    ROUTER_HOST: '127.0.0.1',
+    ROUTER_PORT: '0',
+    GATEWAY_SIGNING_KEYS_FILE: gatewaySigningKeysFile ?? '',
+    WEBHOOK_SIGNING_KEY_FILE: await sharedWebhookKeyFile(),
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+    WEBHOOK_CONNECT_TIMEOUT_MS: '1000',
+    WEBHOOK_RESPONSE_TIMEOUT_MS: '2000',
+    RETRY_DELAYS_MS: '300,600',
+    RETRY_JITTER: '0.1',
+    ROUTER_TOPIC_REFRESH_MS: '500',
+    ...env,
+  });
+  const app = await createRouterApp(config, { logger: ['error'] });
+  await app.listen({ host: config.host, port: 0 });
+  const address = app.getHttpServer().address();
+  if (address === null || typeof address === 'string') throw new Error('router did not bind a TCP port');
+  const signers = app.get(DeliverySigners);
+  return {
+    app,
+    config,
+    url: `http://127.0.0.1:${address.port}`,
+    publicJwks: () => signers.publicJwks(),
+    commands: app.get(RouterCommands),
+    close: () => app.close(),
+  };
+}
+
+export interface ReceivedWebhook {
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** A webhook receiver on loopback answering `status()` to every POST, keeping what it got. */
+export class WebhookReceiver {
+  readonly received: ReceivedWebhook[] = [];
+  status = 200;
+  private server: Server | undefined;
+  url = '';
+
+  async start(path = '/hook'): Promise<void> {
+    this.server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (c: Buffer) => chunks.push(c));
+      request.on('end', () => {
+        this.received.push({ headers: request.headers, body: Buffer.concat(chunks) });
+        response.writeHead(this.status, { 'content-type': 'text/plain' }).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    const address = this.server.address();
+    if (address === null || typeof address === 'string') throw new Error('receiver did not bind');
+    this.url = `http://127.0.0.1:${address.port}${path}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
