@@ -9,7 +9,8 @@ const crossPackage = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.lienthong/**', '*.config.js'] },
+  // Plain-JS helpers run by node before the build (not part of the TypeScript project).
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.lienthong/**', '*.config.js', '**/*.mjs'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -83,7 +83,7 @@ async function baselineApp(config: GatewayConfig): Promise<NestFastifyApplicatio
       log: () => undefined,
       warn: () => undefined,
       error: (m: unknown) => console.error(m),
-    } as never)
+    })
     .compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createGatewayAdapter(config), {
     bodyParser: false,

@@ -1,28 +1,33 @@
-// `npm test` runs the real Prometheus tools (promtool, prometheus) against our metrics, alert
-// rules and dashboards. They come from Debian's `prometheus` package; on a fresh Debian machine
-// where we are root this installs it once, elsewhere it says what to install.
+// `npm test` runs real tools against what we ship: promtool and prometheus (metrics, alert
+// rules, dashboards), docker-compose (the compose file) and kubectl (renders the Kubernetes
+// manifests; no cluster needed). They come from Debian packages; on a fresh Debian machine where
+// we are root this installs the missing ones once, elsewhere it says what to install.
 import { execFileSync, spawnSync } from 'node:child_process';
 
-const missing = ['promtool', 'prometheus'].filter(
-  (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0,
-);
+const PACKAGE_OF = {
+  promtool: 'prometheus',
+  prometheus: 'prometheus',
+  'docker-compose': 'docker-compose',
+  kubectl: 'kubectl',
+};
+
+const has = (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+const missing = Object.keys(PACKAGE_OF).filter((tool) => !has(tool));
 if (missing.length > 0) {
-  const canInstall = process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get']).status === 0;
-  if (!canInstall) {
+  const packages = [...new Set(missing.map((tool) => PACKAGE_OF[tool]))];
+  if (process.getuid?.() !== 0 || !has('apt-get')) {
     console.error(
-      `npm test needs ${missing.join(' and ')}: install Debian's "prometheus" package (or put both binaries on PATH).`,
+      `npm test needs ${missing.join(', ')}: install the Debian packages ${packages.join(' ')} (or put the tools on PATH).`,
     );
     process.exit(1);
   }
-  console.log(`installing Debian's prometheus package for ${missing.join(' and ')}…`);
+  console.log(`installing Debian packages ${packages.join(' ')} for ${missing.join(', ')}…`);
   execFileSync(
     'sh',
     [
       '-c',
-      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null',
+      `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${packages.join(' ')} >/dev/null`,
     ],
-    {
-      stdio: 'inherit',
-    },
+    { stdio: 'inherit' },
   );
 }

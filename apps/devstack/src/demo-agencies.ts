@@ -126,3 +126,20 @@ export async function registerDemoAgencies(
     }
   }
 }
+
+/** Gives the demo subscriber one inbox subscription to every type it may read (once). */
+export async function ensureInboxSubscription(url: string, token: string, agency: DemoAgency): Promise<void> {
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+  const existing = (await (await fetch(`${url}/v1/subscriptions`, { headers })).json());
+  const list = Array.isArray(existing)
+    ? existing
+    : ((existing as { subscriptions?: unknown[] }).subscriptions ?? []);
+  if (list.length > 0) return;
+  const response = await fetch(`${url}/v1/subscriptions`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ types: agency.grants.subscribe ?? [], delivery: { mode: 'kafka' } }),
+  });
+  if (response.status !== 201)
+    throw new Error(`subscription for ${agency.id}: ${response.status} ${await response.text()}`);
+}

@@ -11,6 +11,7 @@ import {
   demoAgencies,
   ensureAgencyKey,
   ensureSigningKeys,
+  ensureInboxSubscription,
   registerDemoAgencies,
 } from './demo-agencies.js';
 
@@ -83,6 +84,22 @@ async function main(): Promise<void> {
   const issuer = process.env['GATEWAY_ISSUER'] ?? url;
   const agencies = demoAgencies(STATE_DIR);
   await registerDemoAgencies(url, await accessToken(url, issuer, OPERATOR_ID, operatorKeyFile), agencies);
+  const subscriber = agencies.find((a) => a.roles.includes('subscriber'))!;
+  await ensureInboxSubscription(
+    url,
+    await accessToken(url, issuer, subscriber.id, subscriber.keyFile),
+    subscriber,
+  );
+  const demo = spawn(process.execPath, [join(DIST_ROOT, 'apps/subscriber-demo/src/main.js')], {
+    env: {
+      ...process.env,
+      KAFKA_BROKERS: kafka.brokers.join(','),
+      SUBSCRIBER_AGENCY: subscriber.id,
+      GATEWAY_JWKS_URL: `${url}/.well-known/jwks.json`,
+    },
+    stdio: 'inherit',
+  });
+  children.push(demo);
   const publisher = agencies[0]!;
   printWelcome(
     url,
@@ -118,6 +135,7 @@ function printWelcome(url: string, routerUrl: string, token: string, publisherId
     `  JWKS:      ${url}/.well-known/jwks.json · OAuth metadata ${url}/.well-known/oauth-authorization-server`,
     `  metrics:   ${url}/metrics`,
     `Lienthong router: ${routerUrl} (health ${routerUrl}/health/ready, metrics ${routerUrl}/metrics)`,
+    'Subscriber demo: 000.00.00.H29 reads its inbox lienthong.inbox.000.00.00.H29 and logs each record it verified.',
     '',
     `Demo agencies (private keys in ${join('.lienthong', 'agencies')}/, git-ignored): operator ${OPERATOR_ID}, ` +
       demoAgencies(STATE_DIR)
@@ -151,7 +169,7 @@ function printWelcome(url: string, routerUrl: string, token: string, publisherId
     `  ${cli} verify-receipt .lienthong/receipt.jws --jwks ${url}/.well-known/jwks.json --body .lienthong/examples/residence.registration.json`,
     `  ${cli} register-schema residence.registration schemas/residence.registration/v1.schema.json ${who}`,
     '',
-    'Ctrl-C stops the gateway, the router and the Kafka broker started here.',
+    'Ctrl-C stops the gateway, the router, the subscriber demo and the Kafka broker started here.',
     '',
   );
 

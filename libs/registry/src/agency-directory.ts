@@ -46,22 +46,36 @@ export class AgencyDirectory {
     switch (record.kind) {
       case 'agency': {
         const data = record.data as Partial<AgencyData> | null;
-        if (!data || typeof data.name !== 'string' || (data.status !== 'active' && data.status !== 'suspended')) {
+        if (
+          !data ||
+          typeof data.name !== 'string' ||
+          (data.status !== 'active' && data.status !== 'suspended')
+        ) {
           return { accepted: false, reason: 'invalid-record' };
         }
-        const roles = (data.roles ?? []).filter((r): r is AgencyRole => (AGENCY_ROLES as readonly string[]).includes(r));
+        const roles = (data.roles ?? []).filter((r): r is AgencyRole =>
+          (AGENCY_ROLES as readonly string[]).includes(r),
+        );
         this.agencies.set(record.id, { name: data.name, status: data.status, roles, updatedAt: record.at });
         return { accepted: true };
       }
       case 'agency-key': {
         const slash = record.id.lastIndexOf('/');
         const data = record.data as Partial<AgencyKeyData> | null;
-        if (slash < 1 || !data || typeof data.jwk !== 'object' || (data.status !== 'active' && data.status !== 'revoked')) {
+        if (
+          slash < 1 ||
+          !data ||
+          typeof data.jwk !== 'object' ||
+          (data.status !== 'active' && data.status !== 'revoked')
+        ) {
           return { accepted: false, reason: 'invalid-record' };
         }
         const agencyId = record.id.slice(0, slash);
         const keys = this.keys.get(agencyId) ?? new Map<string, AgencyKeyData>();
-        keys.set(record.id.slice(slash + 1), { jwk: data.jwk as Record<string, unknown>, status: data.status });
+        keys.set(record.id.slice(slash + 1), {
+          jwk: data.jwk,
+          status: data.status,
+        });
         this.keys.set(agencyId, keys);
         return { accepted: true };
       }
@@ -78,15 +92,25 @@ export class AgencyDirectory {
         this.grants.set(agencyId, set);
         return { accepted: true };
       }
-      default:
-        return { accepted: false, reason: 'unknown-kind' };
+      case 'schema-version':
+      case 'schema-version-state':
+      case 'schema-config':
+      case 'global-config':
+      case 'subscription':
+        return { accepted: false, reason: 'not-an-agency-kind' };
     }
+    // A kind from a newer writer: skipped, never fatal.
+    return { accepted: false, reason: 'unknown-kind' };
   }
 
   get(agencyId: string): AgencyView | undefined {
     const agency = this.agencies.get(agencyId);
     if (!agency) return undefined;
-    const grants: Record<GrantRight, string[]> = { publish: [], subscribe: [], 'subscribe-personal-data': [] };
+    const grants: Record<GrantRight, string[]> = {
+      publish: [],
+      subscribe: [],
+      'subscribe-personal-data': [],
+    };
     for (const entry of [...(this.grants.get(agencyId) ?? [])].sort()) {
       const slash = entry.indexOf('/');
       grants[entry.slice(0, slash) as GrantRight]?.push(entry.slice(slash + 1));
@@ -96,7 +120,10 @@ export class AgencyDirectory {
       name: agency.name,
       status: agency.status,
       roles: [...agency.roles],
-      keys: [...(this.keys.get(agencyId) ?? new Map<string, AgencyKeyData>())].map(([kid, k]) => ({ kid, ...k })),
+      keys: [...(this.keys.get(agencyId) ?? new Map<string, AgencyKeyData>())].map(([kid, k]) => ({
+        kid,
+        ...k,
+      })),
       grants,
       updatedAt: agency.updatedAt,
     };

@@ -81,8 +81,9 @@ export class RegistryLog {
     await this.waitUntilCaughtUp();
   }
 
+  /** Stops consuming; never throws, so an unreachable broker cannot block a shutdown. */
   async stop(): Promise<void> {
-    await this.consumer?.disconnect();
+    await this.consumer?.disconnect().catch(() => undefined);
     for (const resolve of this.pending.values()) {
       resolve({ accepted: false, reason: 'registry-stopped' });
     }

@@ -138,7 +138,10 @@ describe('RegistryState', () => {
 
   it('skips records it cannot read instead of failing the replica', () => {
     const state = new RegistryState(toyCompatibility);
-    const unknown = { ...record('global-config', 'x', {}), kind: 'a-kind-from-the-future' } as unknown as RegistryRecord;
+    const unknown = {
+      ...record('global-config', 'x', {}),
+      kind: 'a-kind-from-the-future',
+    } as unknown as RegistryRecord;
     expect(state.apply(unknown)).toEqual({ accepted: false, reason: 'unknown-kind' });
     expect(state.apply(record('schema-version', 'x/1', null))).toEqual({
       accepted: false,

@@ -51,7 +51,10 @@ export class SchemaRegistry {
     if (by !== undefined) {
       this.assertMayChange(type, by);
       if (input.metadata.owner !== by && !this.state.agencies.hasRole(by, 'operator')) {
-        throw forbidden(`metadata.owner must be your agency (${by}).`, `metadata.owner phải là cơ quan của bạn (${by}).`);
+        throw forbidden(
+          `metadata.owner must be your agency (${by}).`,
+          `metadata.owner phải là cơ quan của bạn (${by}).`,
+        );
       }
     }
     this.deps.vet(type, input);

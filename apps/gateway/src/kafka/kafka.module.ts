@@ -38,8 +38,11 @@ export class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
     return this.connection;
   }
 
+  /** Never throws: a dead broker must not keep the other shutdown hooks from running. */
   async onApplicationShutdown(): Promise<void> {
-    await this.producer.disconnect();
+    await this.producer
+      .disconnect()
+      .catch((error: unknown) => this.logger.warn(`producer disconnect: ${String(error)}`));
   }
 
   /** Creates `lienthong.records.<type>` for types whose topic this replica has not seen yet. */

@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { LienthongError, negotiateLanguage } from '@lienthong/contracts';
 import type { IdempotencyStore } from '@lienthong/idempotency';
 import { idempotencyScope, readIdempotencyKey, requestFingerprint } from '@lienthong/idempotency';
@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestWithPrincipal } from '../common/principal.js';
 import { RequireRole } from '../common/public.decorator.js';
 import { IDEMPOTENCY_STORE } from '../trust/trust.module.js';
-import type { BatchResult, PublishContext, PublishResult } from './messages.dto.js';
+import type { PublishContext } from './messages.dto.js';
 import { MessagesService } from './messages.service.js';
 
 /** Headers only the gateway sets on a record (CloudEvents attributes in either binding's spelling). */
@@ -30,7 +30,7 @@ export class MessagesController {
     @Body() body: Buffer | undefined,
     @Req() request: FastifyRequest & RequestWithPrincipal,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<PublishResult | unknown> {
+  ): Promise<unknown> {
     const { context, payload } = this.read(request, body);
     return this.once(request, reply, 202, payload, context, () =>
       this.messages.publish(type, payload, context),
@@ -45,7 +45,7 @@ export class MessagesController {
     @Body() body: Buffer | undefined,
     @Req() request: FastifyRequest & RequestWithPrincipal,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<BatchResult | unknown> {
+  ): Promise<unknown> {
     const { context, payload } = this.read(request, body);
     return this.once(request, reply, 200, payload, context, () =>
       this.messages.publishBatch(type, payload, context),
@@ -99,7 +99,7 @@ export class MessagesController {
     body: Buffer,
     context: PublishContext,
     run: () => Promise<T>,
-  ): Promise<T | unknown> {
+  ): Promise<unknown> {
     const key = readIdempotencyKey(request.headers['idempotency-key']);
     if (key === undefined) return run();
     const path = request.url.split('?')[0]!;

@@ -31,7 +31,7 @@ export class TrustShutdown implements OnApplicationShutdown {
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.idempotency.close();
+    await this.idempotency.close().catch(() => undefined);
     await this.redis?.quit().catch(() => undefined);
   }
 }
