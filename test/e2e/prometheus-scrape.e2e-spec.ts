@@ -5,7 +5,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
 import type { RunningGateway } from '../support/gateway.util.js';
+import type { RunningRouter } from '../support/router.util.js';
+import { startRouter } from '../support/router.util.js';
 import { startGateway } from '../support/gateway.util.js';
 import { pollUntil } from '../support/poll-until.util.js';
 
@@ -116,12 +119,14 @@ class PrometheusServer {
   }
 }
 
-describe('a real Prometheus server scraping the gateway', () => {
+describe('a real Prometheus server scraping the gateway and the router', () => {
   let gateway: RunningGateway;
+  let router: RunningRouter;
   const prometheus = new PrometheusServer();
 
   beforeAll(async () => {
     gateway = await startGateway();
+    router = await startRouter(gateway.config.signingKeysFile);
     const target = new URL(gateway.url).host;
     await prometheus.start(
       [
@@ -136,6 +141,10 @@ describe('a real Prometheus server scraping the gateway', () => {
         '    metrics_path: /metrics',
         '    static_configs:',
         `      - targets: [${JSON.stringify(target)}]`,
+        '  - job_name: lienthong-router',
+        '    metrics_path: /metrics',
+        '    static_configs:',
+        `      - targets: [${JSON.stringify(new URL(router.url).host)}]`,
         '',
       ].join('\n'),
     );
@@ -143,7 +152,28 @@ describe('a real Prometheus server scraping the gateway', () => {
 
   afterAll(async () => {
     await prometheus.stop();
+    await router?.close();
     await gateway?.close();
+  });
+
+  it('finds the router target up, and its exposition passes promtool check metrics', async () => {
+    const target = await pollUntil(
+      async () => {
+        const answer = await prometheus.api<TargetsAnswer>('/api/v1/targets?state=active');
+        const found = answer.data.activeTargets.find((t) => t.labels['job'] === 'lienthong-router');
+        if (found?.lastError) throw new Error(`scrape error: ${found.lastError}`);
+        return found?.health === 'up' ? found : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, description: 'router target up' },
+    );
+    expect(target.scrapeUrl).toBe(`${router.url}/metrics`);
+    const text = await (await fetch(`${router.url}/metrics`)).text();
+    expect(text).toMatch(/^lienthong_/m);
+    const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    expect({ status: check.status, output: `${check.stdout}${check.stderr}` }).toEqual({
+      status: 0,
+      output: '',
+    });
   });
 
   it('finds the gateway target up', async () => {
