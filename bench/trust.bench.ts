@@ -105,6 +105,8 @@ async function main(): Promise<void> {
     PORT: '0',
     GATEWAY_ISSUER: 'urn:lienthong:bench',
     GATEWAY_SIGNING_KEYS_FILE: keysFile,
+    // Both apps compared log errors only (the baseline's testing module reads LOG_LEVEL).
+    LOG_LEVEL: 'error',
     BOOTSTRAP_OPERATOR_ID: OPERATOR,
     BOOTSTRAP_OPERATOR_JWKS: JSON.stringify({
       keys: [{ ...(await exportJWK(operator.publicKey)), kid: 'op', alg: 'ES256' }],

@@ -5,6 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { GatewayKeyring } from '@lienthong/trust';
 import type { GatewayConfig } from '../../apps/gateway/src/config/gateway-config.js';
 import { loadGatewayConfig } from '../../apps/gateway/src/config/gateway-config.js';
+import type { GatewayAppOptions } from '../../apps/gateway/src/gateway-app.factory.js';
 import { createGatewayApp } from '../../apps/gateway/src/gateway-app.factory.js';
 import type { TestAgency } from './agencies.util.js';
 import { agencyKeyPair, asTestAgency, fetchToken, randomAgencyId } from './agencies.util.js';
@@ -46,8 +47,14 @@ function sharedTrust() {
   return shared;
 }
 
-/** Starts a real gateway on a free loopback port against the test broker (KAFKA_BROKERS). */
-export async function startGateway(env: Record<string, string> = {}): Promise<RunningGateway> {
+/**
+ * Starts a real gateway on a free loopback port against the test broker (KAFKA_BROKERS); errors
+ * only in the logs unless `appOptions` says otherwise (e.g. a `logDestination` to capture them).
+ */
+export async function startGateway(
+  env: Record<string, string> = {},
+  appOptions: GatewayAppOptions = { logger: ['error'] },
+): Promise<RunningGateway> {
   const { keysFile, operatorKeys } = await sharedTrust();
   const config = loadGatewayConfig({
     ...process.env,
@@ -59,7 +66,7 @@ export async function startGateway(env: Record<string, string> = {}): Promise<Ru
     BOOTSTRAP_OPERATOR_JWKS: JSON.stringify({ keys: [operatorKeys.publicJwk] }),
     ...env,
   });
-  const app = await createGatewayApp(config, { logger: ['error'] });
+  const app = await createGatewayApp(config, appOptions);
   await app.listen({ host: config.host, port: 0 });
   const address = app.getHttpServer().address();
   if (address === null || typeof address === 'string') throw new Error('gateway did not bind a TCP port');

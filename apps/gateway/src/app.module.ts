@@ -1,10 +1,12 @@
 import type { DynamicModule } from '@nestjs/common';
+import type { Logger as PinoLogger } from 'pino';
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AsyncApiModule } from './asyncapi/asyncapi.module.js';
 import { CcompatModule } from './ccompat/ccompat.module.js';
 import { AccessGuard } from './common/access.guard.js';
+import { GATEWAY_LOG, createGatewayPino, gatewayLoggerModule } from './common/logging.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import type { GatewayConfig } from './config/gateway-config.js';
 import { GATEWAY_CONFIG } from './config/gateway-config.js';
@@ -20,11 +22,16 @@ import { TrustModule } from './trust/trust.module.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: GatewayConfig): DynamicModule {
+  /** `log`: the root JSON logger (default: stdout at `LOG_LEVEL`). */
+  static forRoot(
+    config: GatewayConfig,
+    log: PinoLogger = createGatewayPino(config.logLevel, {}),
+  ): DynamicModule {
     return {
       module: AppModule,
       global: true,
       imports: [
+        gatewayLoggerModule(log),
         KafkaModule,
         RegistryModule,
         TrustModule,
@@ -40,6 +47,7 @@ export class AppModule {
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: GATEWAY_LOG, useValue: log },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],

@@ -3,7 +3,10 @@ import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import { AppModule } from './app.module.js';
+import { GATEWAY_LOG, createGatewayPino, logRequests } from './common/logging.js';
 import { registerRawJsonBody, requestId } from './common/raw-json-body.js';
 import type { GatewayConfig } from './config/gateway-config.js';
 
@@ -18,29 +21,47 @@ export function createGatewayAdapter(config: GatewayConfig): FastifyAdapter {
   });
 }
 
-/** What every gateway app gets after creation: raw JSON bodies, request id header, shutdown hooks. */
+/**
+ * What every gateway app gets after creation: JSON logs (Nest's own lines through pino, one
+ * line per request), raw JSON bodies, request id header, shutdown hooks.
+ */
 export function configureGatewayApp(
   app: NestFastifyApplication,
   config: GatewayConfig,
 ): NestFastifyApplication {
   const fastify = app.getHttpAdapter().getInstance();
+  app.useLogger(app.get(Logger));
+  logRequests(fastify, app.get<symbol, PinoLogger>(GATEWAY_LOG));
   registerRawJsonBody(fastify, config.maxBodyBytes);
+  // Graceful shutdown (SIGTERM → app.close → fastify.close): the listener stops at once, new
+  // requests on open connections get 503, requests in flight finish; their connections must then
+  // close too, or server.close() would wait for clients' keep-alive to expire. (The listener
+  // stops listening as soon as the close starts.)
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    if (!fastify.server.listening) void reply.header('connection', 'close');
   });
   app.enableShutdownHooks();
   return app;
 }
 
+export interface GatewayAppOptions {
+  /** Nest-style levels (tests: `['error']`) or `false` for silence; default `LOG_LEVEL`. */
+  logger?: LogLevel[] | false;
+  /** Where the JSON log lines go (tests capture them); default stdout. */
+  logDestination?: DestinationStream;
+}
+
 /** Builds the gateway application (not yet listening). Shared by main.ts and the tests. */
 export async function createGatewayApp(
   config: GatewayConfig,
-  options: { logger?: LogLevel[] | false } = {},
+  options: GatewayAppOptions = {},
 ): Promise<NestFastifyApplication> {
+  const log = createGatewayPino(config.logLevel, options);
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config),
+    AppModule.forRoot(config, log),
     createGatewayAdapter(config),
-    { bodyParser: false, logger: options.logger ?? ['log', 'warn', 'error'] },
+    { bodyParser: false, bufferLogs: true },
   );
   return configureGatewayApp(app, config);
 }

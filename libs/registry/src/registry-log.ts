@@ -41,6 +41,7 @@ export class RegistryLog {
   private readonly catchUpWaiters: (() => void)[] = [];
   private readonly pending = new Map<string, (outcome: ApplyOutcome) => void>();
   private appliedCount = 0;
+  private stopped = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -67,7 +68,8 @@ export class RegistryLog {
     this.consumer = this.kafka.consumer({
       groupId: `lienthong-registry-${this.replicaId}`,
       sessionTimeout: 30_000,
-      retry: { retries: 10 },
+      // After stop(), a crash (e.g. the broker went away) must not restart the consumer.
+      retry: { retries: 10, restartOnFailure: () => Promise.resolve(!this.stopped) },
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: REGISTRY_TOPIC, fromBeginning: true });
@@ -83,6 +85,7 @@ export class RegistryLog {
 
   /** Stops consuming; never throws, so an unreachable broker cannot block a shutdown. */
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.consumer?.disconnect().catch(() => undefined);
     for (const resolve of this.pending.values()) {
       resolve({ accepted: false, reason: 'registry-stopped' });

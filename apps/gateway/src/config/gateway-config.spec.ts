@@ -26,6 +26,13 @@ describe('loadGatewayConfig', () => {
     );
   });
 
+  it('reads LOG_LEVEL (default info) and refuses an unknown level', () => {
+    const base = { KAFKA_BROKERS: 'localhost:9092' };
+    expect(loadGatewayConfig(base).logLevel).toBe('info');
+    expect(loadGatewayConfig({ ...base, LOG_LEVEL: 'WARN' }).logLevel).toBe('warn');
+    expect(() => loadGatewayConfig({ ...base, LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL must be one of/);
+  });
+
   it('names every wrong variable at once', () => {
     let message = '';
     try {

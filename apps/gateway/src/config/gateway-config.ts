@@ -1,6 +1,10 @@
 import { resolve } from 'node:path';
 import { isAgencyCode } from '@lienthong/contracts';
 
+/** Levels of the JSON logs (`LOG_LEVEL`). */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type GatewayLogLevel = (typeof LOG_LEVELS)[number];
+
 /** Typed, validated configuration of the gateway. Read once at boot; see README "Configuration". */
 export interface GatewayConfig {
   host: string;
@@ -29,6 +33,8 @@ export interface GatewayConfig {
   redisUrl: string | undefined;
   /** Webhook subscriptions may target private, loopback and link-local addresses, and plain http (tests, closed networks). */
   webhookAllowPrivateNetworks: boolean;
+  /** Level of the JSON logs (`LOG_LEVEL`): trace, debug, info, warn, error, fatal or silent. */
+  logLevel: GatewayLogLevel;
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
@@ -75,6 +81,10 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       `WEBHOOK_ALLOW_PRIVATE_NETWORKS must be true or false (got "${env['WEBHOOK_ALLOW_PRIVATE_NETWORKS']}")`,
     );
   }
+  const logLevel = (env['LOG_LEVEL'] || 'info').trim().toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env['LOG_LEVEL']}")`);
+  }
   const config: GatewayConfig = {
     host: env['HOST'] ?? '127.0.0.1',
     port: int('PORT', 8080, 0, 65535),
@@ -96,6 +106,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     bootstrapOperatorJwks: env['BOOTSTRAP_OPERATOR_JWKS'] || undefined,
     redisUrl,
     webhookAllowPrivateNetworks: webhookAllowPrivateNetworks === 'true',
+    logLevel: (LOG_LEVELS as readonly string[]).includes(logLevel) ? (logLevel as GatewayLogLevel) : 'info',
   };
   if (config.publicUrl !== undefined && !/^https?:\/\/[^/?#]+\/?$/.test(config.publicUrl)) {
     problems.push('GATEWAY_PUBLIC_URL must be an http(s) origin, e.g. https://lienthong.example.gov.vn');

@@ -1,7 +1,9 @@
 import type { Subscription } from '@lienthong/delivery';
 import { DELIVERY_HEADERS, matchesFilter, projectPayload } from '@lienthong/delivery';
+import { TRACEPARENT_HEADER } from '@lienthong/contracts';
 import type { RegistryState } from '@lienthong/registry';
 import type { RoutedRecord } from './routed-record.js';
+import { childTraceparent } from './trace-context.js';
 
 /** One delivery to make: the bytes for one subscription, and what travels with them. */
 export interface Delivery {
@@ -85,6 +87,10 @@ export class SubscriptionMatcher {
       personalDataAllowed,
     });
     const carried: Record<string, string> = { ...record.carried, [DELIVERY_HEADERS.origin]: record.origin };
+    // Each delivery is a span of the publisher's trace: same trace id, a new parent id.
+    const traceparent = childTraceparent(record.carried[TRACEPARENT_HEADER]);
+    if (traceparent) carried[TRACEPARENT_HEADER] = traceparent;
+    else delete carried[TRACEPARENT_HEADER];
     // The publisher signed the original bytes: forward it only with those bytes.
     if (!changed && record.publisherSignature)
       carried[DELIVERY_HEADERS.publisherSignature] = record.publisherSignature;
