@@ -818,9 +818,10 @@ describe('the repository catalogue', () => {
     const result = checkCompatibility(evolved, [{ version: 1, schema }], 'BACKWARD');
     expect(result.compatible).toBe(schema['additionalProperties'] === false);
   };
-  if (files.length === 0) {
-    it.skip('has no schema files yet', () => undefined);
-  } else {
+  it('finds the three seeded record types of schemas/', () => {
+    expect(files.length).toBeGreaterThanOrEqual(3);
+  });
+  // it.each refuses an empty table; the test above fails in that case.
+  if (files.length > 0)
     it.each(files)('%s is compatible with itself and evolves as its content model says', check);
-  }
 });
