@@ -4,7 +4,7 @@ export function percentiles(samplesNs: bigint[] | number[], ps = [50, 90, 99]): 
   const out: Record<string, number> = {};
   for (const p of ps) {
     const rank = Math.min(ms.length - 1, Math.max(0, Math.ceil((p / 100) * ms.length) - 1));
-    out[`p${p}`] = round(ms[rank] ?? NaN);
+    out[`p${String(p).replace('.', '')}`] = round(ms[rank] ?? NaN);
   }
   return out;
 }

@@ -14,6 +14,7 @@ export {
   isMessageType,
   recordTopic,
 } from './records/record-topic.js';
+export { newRecordId } from './records/record-id.js';
 export type { LienthongErrorOptions, ProblemPointer } from './errors/lienthong.exception.js';
 export { LienthongError } from './errors/lienthong.exception.js';
 export type { Language, ProblemCode } from './errors/problem-codes.js';

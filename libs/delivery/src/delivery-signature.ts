@@ -1,5 +1,6 @@
 import type { CryptoKey } from 'jose';
-import { CompactSign, flattenedVerify, importJWK } from 'jose';
+import { flattenedVerify, importJWK } from 'jose';
+import { signCompactJws } from '@lienthong/trust';
 
 /** Kafka header carrying the gateway's detached JWS over the exact bytes delivered to an inbox. */
 export const GATEWAY_SIGNATURE_HEADER = 'lienthong-gateway-signature';
@@ -28,16 +29,18 @@ export async function signDelivery(
   signing: DeliverySigningKey,
   now: number = Date.now(),
 ): Promise<string> {
-  const compact = await new CompactSign(body)
-    .setProtectedHeader({
+  const compact = await signCompactJws(
+    {
       alg: signing.alg,
       kid: signing.kid,
       typ: DELIVERY_SIGNATURE_TYP,
       iat: Math.floor(now / 1000),
       lienthong_id: claims.messageId,
       lienthong_subscription: claims.subscriptionId,
-    })
-    .sign(signing.key);
+    },
+    body,
+    signing.key,
+  );
   const [header = '', , signature = ''] = compact.split('.');
   return `${header}..${signature}`;
 }

@@ -58,19 +58,27 @@ export {
   webhookSignatures,
   webhookSignedContent,
 } from './webhook-signature.js';
-export type {
-  DeliverySignatureClaims,
-  DeliverySigningKey,
-  VerifiedDelivery,
-} from './delivery-signature.js';
+export type { DeliverySignatureClaims, DeliverySigningKey, VerifiedDelivery } from './delivery-signature.js';
 export {
   DELIVERY_SIGNATURE_TYP,
   GATEWAY_SIGNATURE_HEADER,
   signDelivery,
   verifyDeliverySignature,
 } from './delivery-signature.js';
-export type { AuditChainProblem, AuditChainReport, AuditEvent, AuditEventKind, AuditFacts } from './audit-chain.js';
-export { AUDIT_EVENT_FORMAT, AUDIT_EVENT_KINDS, AuditChain, hashAuditEvent, verifyAuditChain } from './audit-chain.js';
+export type {
+  AuditChainProblem,
+  AuditChainReport,
+  AuditEvent,
+  AuditEventKind,
+  AuditFacts,
+} from './audit-chain.js';
+export {
+  AUDIT_EVENT_FORMAT,
+  AUDIT_EVENT_KINDS,
+  AuditChain,
+  hashAuditEvent,
+  verifyAuditChain,
+} from './audit-chain.js';
 export type { DeadLetterReason } from './delivery-headers.js';
 export { DEAD_LETTER_REASONS, DELIVERY_HEADERS } from './delivery-headers.js';
 export type { RedriveCommand, ReplayCommand, RouterCommand } from './router-command.js';

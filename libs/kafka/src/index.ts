@@ -4,3 +4,9 @@ export { RecordProducer } from './record-producer.js';
 export type { OutgoingRecord, RecordCoordinates } from './record-producer.js';
 export { ensureTopics, isKafkaReachable } from './topic-admin.js';
 export type { TopicSpec } from './topic-admin.js';
+export {
+  encodeRecord,
+  installKafkajsFastPath,
+  kafkajsUsesFastPath,
+  nativeCrc32c,
+} from './kafkajs-fast-path.js';

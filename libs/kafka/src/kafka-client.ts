@@ -1,5 +1,6 @@
 import type { KafkaConfig, LogEntry, logCreator } from 'kafkajs';
 import { Kafka, logLevel } from 'kafkajs';
+import { installKafkajsFastPath } from './kafkajs-fast-path.js';
 
 export interface KafkaClientOptions {
   brokers: string[];
@@ -22,6 +23,7 @@ const LEVEL_NAMES = {
 
 /** A kafkajs client with bounded timeouts, so an unreachable broker fails fast instead of hanging. */
 export function createKafkaClient(options: KafkaClientOptions): Kafka {
+  installKafkajsFastPath();
   const sink =
     options.log ??
     ((level, message, extra) => {

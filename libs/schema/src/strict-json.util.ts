@@ -43,7 +43,6 @@ interface Frame {
   readonly isObject: boolean;
   readonly names: Set<string>;
   expectName: boolean;
-  readonly pointer: string;
   index: number;
   lastName: string;
 }
@@ -51,7 +50,7 @@ interface Frame {
 /**
  * One linear pass over text that JSON.parse already accepted: tracks objects and arrays, and
  * checks member names for duplicates and forbidden names. Iterative, so hostile nesting cannot
- * exhaust the stack.
+ * exhaust the stack. JSON Pointers are built only for an error (this runs on every publish).
  */
 function scanMemberNames(text: string): void {
   const stack: Frame[] = [];
@@ -73,19 +72,30 @@ function scanMemberNames(text: string): void {
       if (top?.isObject && top.expectName) {
         const raw = text.slice(start, i);
         const name = escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
-        const pointer = `${top.pointer}/${escapePointer(name)}`;
         if (FORBIDDEN_KEYS.has(name)) {
           throw new LienthongError('forbidden-json-key', {
             detail: `Property name "${name}" is not allowed.`,
             detailVi: `Không được dùng tên thuộc tính "${name}".`,
-            errors: [{ pointer, message: 'forbidden property name', messageVi: 'tên thuộc tính bị cấm' }],
+            errors: [
+              {
+                pointer: memberPointer(stack, name),
+                message: 'forbidden property name',
+                messageVi: 'tên thuộc tính bị cấm',
+              },
+            ],
           });
         }
         if (top.names.has(name)) {
           throw new LienthongError('duplicate-json-key', {
             detail: `Property "${name}" appears more than once in the same object.`,
             detailVi: `Thuộc tính "${name}" xuất hiện nhiều lần trong cùng một đối tượng.`,
-            errors: [{ pointer, message: 'duplicate property name', messageVi: 'tên thuộc tính bị lặp' }],
+            errors: [
+              {
+                pointer: memberPointer(stack, name),
+                message: 'duplicate property name',
+                messageVi: 'tên thuộc tính bị lặp',
+              },
+            ],
           });
         }
         top.names.add(name);
@@ -98,14 +108,7 @@ function scanMemberNames(text: string): void {
           detailVi: `Không chấp nhận cấu trúc lồng sâu hơn ${MAX_JSON_DEPTH} cấp.`,
         });
       }
-      stack.push({
-        isObject: c === 0x7b,
-        names: new Set(),
-        expectName: c === 0x7b,
-        pointer: childPointer(stack[stack.length - 1]),
-        index: 0,
-        lastName: '',
-      });
+      stack.push({ isObject: c === 0x7b, names: new Set(), expectName: c === 0x7b, index: 0, lastName: '' });
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
       stack.pop();
     } else if (c === 0x3a /* : */) {
@@ -121,11 +124,14 @@ function scanMemberNames(text: string): void {
   }
 }
 
-function childPointer(parent: Frame | undefined): string {
-  if (!parent) return '';
-  return parent.isObject
-    ? `${parent.pointer}/${escapePointer(parent.lastName)}`
-    : `${parent.pointer}/${parent.index}`;
+/** The JSON Pointer of member `name` of the innermost object on `stack`. */
+function memberPointer(stack: readonly Frame[], name: string): string {
+  let pointer = '';
+  for (let depth = 0; depth < stack.length - 1; depth++) {
+    const frame = stack[depth]!;
+    pointer += `/${frame.isObject ? escapePointer(frame.lastName) : frame.index}`;
+  }
+  return `${pointer}/${escapePointer(name)}`;
 }
 
 /** RFC 6901 section 3: `~` becomes `~0`, `/` becomes `~1`. */

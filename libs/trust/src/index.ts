@@ -76,3 +76,4 @@ export { TRUST_CONTEXTS, TRUST_REASONS, TRUST_REASON_DETAILS, TrustError } from 
 export { CLIENT_ASSERTION_TYPE } from './client-assertion.js';
 export { requestAccessToken } from './token-client.js';
 export type { AccessTokenResponse } from './token-client.js';
+export { signCompactJws } from './compact-jws-sign.js';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CryptoKey } from 'jose';
-import { SignJWT, importJWK } from 'jose';
+import { importJWK } from 'jose';
+import { signCompactJws } from './compact-jws-sign.js';
 import type { GatewayAlgorithm } from './compact-jws.util.js';
 import {
   GATEWAY_ALGORITHMS,
@@ -128,11 +129,8 @@ export class ReceiptSigner {
 
   private async signClaims(claims: Record<string, unknown>): Promise<string> {
     const { kid, alg, key } = this.keyring.signingKey();
-    return new SignJWT(claims)
-      .setProtectedHeader({ alg, kid, typ: RECEIPT_TYP })
-      .setIssuer(this.config.issuer)
-      .setIssuedAt(epochSeconds(this.now()))
-      .sign(key);
+    const payload = { ...claims, iss: this.config.issuer, iat: epochSeconds(this.now()) };
+    return signCompactJws({ alg, kid, typ: RECEIPT_TYP }, JSON.stringify(payload), key);
   }
 }
 

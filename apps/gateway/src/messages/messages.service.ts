@@ -9,6 +9,7 @@ import {
   TRACEPARENT_HEADER,
   dataSchemaUri,
   isMessageType,
+  newRecordId,
   recordTopic,
   toProblemDetails,
 } from '@lienthong/contracts';
@@ -22,7 +23,6 @@ import type { AgencyKey } from '@lienthong/trust';
 import { ReceiptSigner, parseAgencyJwks, sha256Base64url, verifyPublisherSignature } from '@lienthong/trust';
 import { LienthongMetrics, stopwatch } from '@lienthong/observability';
 import type { IHeaders } from 'kafkajs';
-import { v7 as uuidv7 } from 'uuid';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { GATEWAY_CONFIG } from '../config/gateway-config.js';
 import type { BatchItemResult, BatchResult, PublishContext, PublishResult } from './messages.dto.js';
@@ -230,7 +230,7 @@ export class MessagesService {
         detailVi: 'traceparent phải theo chuẩn W3C Trace Context phiên bản 00.',
       });
     }
-    const id = uuidv7();
+    const id = newRecordId(acceptedAt.getTime());
     const headers: IHeaders = {
       [CE_HEADERS.specversion]: CLOUDEVENTS_SPEC_VERSION,
       [CE_HEADERS.id]: id,
