@@ -1,4 +1,6 @@
 import { createServer } from 'node:net';
+import { exportJWK, generateKeyPair } from 'jose';
+import { requestAccessToken } from '@lienthong/trust';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +39,11 @@ export interface BenchStack {
   subscriberToken: string;
   /** Gives the subscriber a Kafka-inbox subscription to every type it may read. */
   subscribeInbox(): Promise<void>;
+  /** Registers an agency through the operator API and returns a token for it. */
+  createAgency(id: string, roles: string[], grants: Record<string, string[]>): Promise<string>;
+  /** Starts the router in its own process (once), against the same broker and keys. */
+  startRouter(env?: Record<string, string>): Promise<NodeProcess>;
+  stopRouter(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -80,24 +87,51 @@ export async function startStack(options: {
   });
   await waitForOk(`${gatewayUrl}/health/ready`, gateway);
   let router: NodeProcess | undefined;
-  if (options.router) {
+  const startRouter = async (env: Record<string, string> = {}) => {
+    if (router) throw new Error('the router runs already');
     const routerPort = await freePort();
-    router = spawnNode('apps/router/src/main.js', { env: { ...common, ROUTER_PORT: String(routerPort) } });
+    router = spawnNode('apps/router/src/main.js', {
+      env: { ...common, ROUTER_PORT: String(routerPort), ...env },
+    });
     await waitForOk(`http://127.0.0.1:${routerPort}/health/ready`, router);
-  }
+    return router;
+  };
+  if (options.router) await startRouter();
+  const operatorToken = await accessToken(gatewayUrl, issuer, OPERATOR_ID, operatorKeyFile);
   const agencies = demoAgencies(stateDir);
-  await registerDemoAgencies(
-    gatewayUrl,
-    await accessToken(gatewayUrl, issuer, OPERATOR_ID, operatorKeyFile),
-    agencies,
-  );
+  await registerDemoAgencies(gatewayUrl, operatorToken, agencies);
+  const agencyKeys = await generateKeyPair('ES256', { extractable: true });
+  const agencyJwks = { keys: [{ ...(await exportJWK(agencyKeys.publicKey)), kid: 'bench', alg: 'ES256' }] };
   const publisher = agencies.find((a) => a.grants.publish?.includes('residence.registration'))!;
   const subscriber = agencies.find((a) => a.roles.includes('subscriber'))!;
   const subscriberToken = await accessToken(gatewayUrl, issuer, subscriber.id, subscriber.keyFile);
   return {
     gatewayUrl,
     gateway,
-    router,
+    get router() {
+      return router;
+    },
+    startRouter,
+    async stopRouter() {
+      await router?.stop();
+      router = undefined;
+    },
+    async createAgency(id, roles, grants) {
+      const created = await fetch(`${gatewayUrl}/v1/agencies`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${operatorToken}` },
+        body: JSON.stringify({ id, name: `Cơ quan đo hiệu năng ${id}`, roles, jwks: agencyJwks, grants }),
+      });
+      if (created.status !== 201) throw new Error(`agency ${id}: ${created.status} ${await created.text()}`);
+      const token = await requestAccessToken(`${gatewayUrl}/oauth/token`, {
+        agencyId: id,
+        audience: issuer,
+        privateKey: agencyKeys.privateKey,
+        kid: 'bench',
+        alg: 'ES256',
+      });
+      return token.access_token;
+    },
     publisherId: publisher.id,
     publisherToken: await accessToken(gatewayUrl, issuer, publisher.id, publisher.keyFile),
     subscriberId: subscriber.id,
