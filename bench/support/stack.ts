@@ -41,7 +41,10 @@ export interface BenchStack {
   subscribeInbox(): Promise<void>;
   /** Registers an agency through the operator API and returns a token for it. */
   createAgency(id: string, roles: string[], grants: Record<string, string[]>): Promise<string>;
-  /** Starts the router in its own process (once), against the same broker and keys. */
+  /**
+   * Starts the router in its own process (once), against the same broker and keys;
+   * BENCH_ROUTER_CPU_PROF=<dir> profiles it (--cpu-prof).
+   */
   startRouter(env?: Record<string, string>): Promise<NodeProcess>;
   stopRouter(): Promise<void>;
   stop(): Promise<void>;
@@ -90,7 +93,9 @@ export async function startStack(options: {
   const startRouter = async (env: Record<string, string> = {}) => {
     if (router) throw new Error('the router runs already');
     const routerPort = await freePort();
+    const cpuProfDir = process.env['BENCH_ROUTER_CPU_PROF'];
     router = spawnNode('apps/router/src/main.js', {
+      nodeArgs: cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
       env: { ...common, ROUTER_PORT: String(routerPort), ...env },
     });
     await waitForOk(`http://127.0.0.1:${routerPort}/health/ready`, router);
