@@ -38,10 +38,15 @@ export interface RecordInput {
   headers?: Record<string, HeaderValue | HeaderValue[]>;
 }
 
-/** Bytes of a varint-length-prefixed field: raw bytes, a UTF-8 string, or null (length -1). */
-function bytesOf(value: Buffer | string | null | undefined): Buffer | null {
-  if (value === null || value === undefined) return null;
-  return Buffer.isBuffer(value) ? value : Buffer.from(value, 'utf8');
+/** A varint-length-prefixed field: raw bytes, a string (written as UTF-8), or null (length -1). */
+type Field = Buffer | string | null;
+
+function fieldOf(value: Buffer | string | null | undefined): Field {
+  return value === undefined ? null : value;
+}
+
+function byteLengthOf(field: Field): number {
+  return field === null ? -1 : typeof field === 'string' ? Buffer.byteLength(field, 'utf8') : field.length;
 }
 
 function zigZag32(value: number): number {
@@ -77,23 +82,20 @@ export function encodeRecord({
   value,
   headers = {},
 }: RecordInput): EncoderLike {
-  const headerFields: (Buffer | null)[] = [];
+  // Strings are measured once and written straight into the record's buffer: no intermediate
+  // Buffer per header name or value.
+  const fields: Field[] = [fieldOf(key), fieldOf(value)];
   for (const name of Object.keys(headers)) {
     const entry = headers[name];
-    for (const headerValue of Array.isArray(entry) ? entry : [entry]) {
-      headerFields.push(Buffer.from(name, 'utf8'), bytesOf(headerValue));
-    }
+    for (const headerValue of Array.isArray(entry) ? entry : [entry]) fields.push(name, fieldOf(headerValue));
   }
-  const keyBytes = bytesOf(key);
-  const valueBytes = bytesOf(value);
+  const lengths = fields.map(byteLengthOf);
+  const headerFields = fields.length - 2;
   const timestamp = zigZag64(timestampDelta);
   const offset = zigZag32(offsetDelta);
-  const field = (bytes: Buffer | null) =>
-    bytes === null ? 1 : sizeOfUnsignedVarint(bytes.length * 2) + bytes.length;
-  let body =
-    1 + sizeOfUnsignedVarint(timestamp) + sizeOfUnsignedVarint(offset) + field(keyBytes) + field(valueBytes);
-  body += sizeOfUnsignedVarint(headerFields.length); // zig-zag of the header count
-  for (const bytes of headerFields) body += field(bytes);
+  let body = 1 + sizeOfUnsignedVarint(timestamp) + sizeOfUnsignedVarint(offset);
+  body += sizeOfUnsignedVarint(headerFields); // zig-zag of the header count (2 fields each)
+  for (const length of lengths) body += length < 0 ? 1 : sizeOfUnsignedVarint(length * 2) + length;
 
   const buf = Buffer.allocUnsafe(sizeOfUnsignedVarint(body * 2) + body);
   let at = 0;
@@ -104,23 +106,26 @@ export function encodeRecord({
     }
     buf[at++] = unsigned;
   };
-  const bytes = (b: Buffer | null) => {
-    if (b === null) {
+  const write = (i: number) => {
+    const field = fields[i]!;
+    const length = lengths[i]!;
+    if (field === null) {
       buf[at++] = 0x01; // zig-zag of -1
       return;
     }
-    varint(b.length * 2);
-    b.copy(buf, at);
-    at += b.length;
+    varint(length * 2);
+    if (typeof field === 'string') buf.write(field, at, length, 'utf8');
+    else field.copy(buf, at);
+    at += length;
   };
   varint(body * 2);
   buf[at++] = 0; // attributes: none are used
   varint(timestamp);
   varint(offset);
-  bytes(keyBytes);
-  bytes(valueBytes);
-  varint(headerFields.length); // (count * 2) zig-zagged = count * 2 = headerFields.length
-  for (const b of headerFields) bytes(b);
+  write(0); // key
+  write(1); // value
+  varint(headerFields);
+  for (let i = 2; i < fields.length; i++) write(i);
   if (at !== buf.length) throw new Error(`record encoder wrote ${at} of ${buf.length} bytes`);
   // An Encoder in all but construction (kafkajs reads `buf`, `offset` and the `buffer` getter).
   const encoder = Object.create(EncoderPrototype) as EncoderLike;

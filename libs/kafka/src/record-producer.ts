@@ -1,4 +1,4 @@
-import type { IHeaders, Kafka, Producer, RecordMetadata } from 'kafkajs';
+import type { IHeaders, Kafka, PartitionMetadata, Producer, RecordMetadata } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 
 /** Where Kafka placed a record. */
@@ -39,6 +39,7 @@ export class RecordProducer {
   private readonly producer: Producer;
   private readonly ackTimeoutMs: number;
   private readonly partitionCounts = new Map<string, number>();
+  private readonly partitionMetadataCache = new Map<string, PartitionMetadata[]>();
   private readonly partitioner = Partitioners.DefaultPartitioner();
   private queue: Pending[] = [];
   private inFlight = false;
@@ -108,22 +109,19 @@ export class RecordProducer {
   private async write(batch: Pending[]): Promise<RecordCoordinates[][]> {
     const byTopic = new Map<string, { key: string; value: Buffer; headers: IHeaders; partition: number }[]>();
     const placed: { topic: string; partition: number; index: number }[][] = [];
+    // Records placed so far per topic and partition: a record's index in its partition's batch.
+    const counts = new Map<string, number[]>();
     for (const pending of batch) {
-      const partitionCount = await this.partitionCount(pending.topic);
-      const partitionMetadata = Array.from({ length: partitionCount }, (_, partitionId) => ({
-        partitionId,
-        leader: 0,
-        replicas: [0],
-        isr: [0],
-        partitionErrorCode: 0,
-      }));
+      const partitionMetadata = await this.partitionMetadata(pending.topic);
       const messages = byTopic.get(pending.topic) ?? [];
       byTopic.set(pending.topic, messages);
+      const perPartition = counts.get(pending.topic) ?? new Array<number>(partitionMetadata.length).fill(0);
+      counts.set(pending.topic, perPartition);
       placed.push(
         pending.records.map((record) => {
           const message = { key: record.key, value: record.value, headers: record.headers };
           const partition = this.partitioner({ topic: pending.topic, partitionMetadata, message });
-          const index = messages.filter((m) => m.partition === partition).length;
+          const index = perPartition[partition]!++;
           messages.push({ ...message, partition });
           return { topic: pending.topic, partition, index };
         }),
@@ -148,6 +146,22 @@ export class RecordProducer {
         return { topic, partition, offset: String(first + BigInt(index)) };
       }),
     );
+  }
+
+  /** What the partitioner needs to know of `topic` (only the partition count matters to it). */
+  private async partitionMetadata(topic: string): Promise<PartitionMetadata[]> {
+    const cached = this.partitionMetadataCache.get(topic);
+    if (cached !== undefined) return cached;
+    const count = await this.partitionCount(topic);
+    const metadata = Array.from({ length: count }, (_, partitionId) => ({
+      partitionId,
+      leader: 0,
+      replicas: [0],
+      isr: [0],
+      partitionErrorCode: 0,
+    }));
+    this.partitionMetadataCache.set(topic, metadata);
+    return metadata;
   }
 
   private async partitionCount(topic: string): Promise<number> {

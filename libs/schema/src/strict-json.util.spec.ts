@@ -65,6 +65,16 @@ describe('parseStrictJson', () => {
     expect(pointersOf('{"a":{"list":[0,{"k":1,"k":2}]}}')).toEqual(['/a/list/1/k']);
     expect(pointersOf('{"a/b":{"~":1,"~":2}}')).toEqual(['/a~1b/~0']);
   });
+
+  it('finds the end of strings with escaped quotes and trailing backslashes', () => {
+    // Escaped quotes and braces inside values and names must not look like structure.
+    expect(codeOf('{"a":"x\\"}, \\"a\\": {","b":1}')).toBeUndefined();
+    expect(codeOf('{"a\\\\":1,"a":2}')).toBeUndefined(); // names `a\` and `a` differ
+    expect(codeOf('{"a\\\\":1,"a\\\\":2}')).toBe('duplicate-json-key');
+    expect(codeOf('{"q\\"":1,"q\\u0022":2}')).toBe('duplicate-json-key'); // both are `q"`
+    expect(pointersOf('{"v":"\\\\\\"","o":{"k\\\\\\"":1,"k\\\\\\"":2}}')).toEqual(['/o/k\\"']);
+    expect(codeOf('{"x":"\\\\","__proto__":1}')).toBe('forbidden-json-key');
+  });
 });
 
 describe('splitJsonArray', () => {
