@@ -272,10 +272,7 @@ describe('trust: tokens, authorisation, signatures, receipts, idempotency, batch
         'another body',
         async () => signDetached(Buffer.from('{"other":true}'), type, publisher.privateKey, publisher.kid),
       ],
-      [
-        'another type',
-        async () => signDetached(body, `${type}.other`, publisher.privateKey, publisher.kid),
-      ],
+      ['another type', async () => signDetached(body, `${type}.other`, publisher.privateKey, publisher.kid)],
       [
         'a flipped byte',
         async () => {

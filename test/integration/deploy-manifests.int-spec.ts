@@ -56,10 +56,14 @@ function yamlDocuments(text: string): Json[] {
     .filter((doc): doc is Json => doc !== null);
 }
 
-/** The variables an app reads (`env['NAME']`, `int('NAME', …)`, `bool('NAME', …)` in its loader). */
+/**
+ * The variables an app reads in its loader: `env['NAME']`, or a `@lienthong/config` reader given
+ * the name (`read.int('NAME', …)`, `read.brokers('NAME')`…).
+ */
 function variablesRead(source: string): Set<string> {
   const text = readFileSync(source, 'utf8');
-  return new Set([...text.matchAll(/(?:env\[|\b(?:int|bool)\()'([A-Z0-9_]+)'/g)].map((m) => m[1]!));
+  const readers = /(?:env\[|\b(?:int|bool|oneOf|brokers|durationsMs|fraction|raw)\()'([A-Z0-9_]+)'/g;
+  return new Set([...text.matchAll(readers)].map((m) => m[1]!));
 }
 /** Variables the runtime or the image reads rather than the app. */
 const RUNTIME_VARIABLES = new Set(['NODE_OPTIONS', 'NODE_ENV', 'HEALTHCHECK_PORT', 'HEALTHCHECK_PATH']);

@@ -130,7 +130,7 @@ export async function registerDemoAgencies(
 /** Gives the demo subscriber one inbox subscription to every type it may read (once). */
 export async function ensureInboxSubscription(url: string, token: string, agency: DemoAgency): Promise<void> {
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
-  const existing = (await (await fetch(`${url}/v1/subscriptions`, { headers })).json());
+  const existing = await (await fetch(`${url}/v1/subscriptions`, { headers })).json();
   const list = Array.isArray(existing)
     ? existing
     : ((existing as { subscriptions?: unknown[] }).subscriptions ?? []);

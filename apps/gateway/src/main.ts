@@ -1,5 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadGatewayConfig } from './config/gateway-config.js';
+import { ConfigError } from '@lienthong/config';
+import { logStartupFailure } from '@lienthong/observability';
+import { GATEWAY_APP_NAME } from './common/logging.js';
+import { loadGatewayConfig } from './config/gateway-config.js';
 import { createGatewayApp } from './gateway-app.factory.js';
 
 async function main(): Promise<void> {
@@ -10,12 +13,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-  } else {
-    process.stderr.write(
-      `gateway failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-  }
+  logStartupFailure(GATEWAY_APP_NAME, error, error instanceof ConfigError);
   process.exit(1);
 });

@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { RouterConfigError, loadRouterConfig } from './config/router-config.js';
-import { createRouterApp } from './router-app.factory.js';
+import { ConfigError } from '@lienthong/config';
+import { logStartupFailure } from '@lienthong/observability';
+import { loadRouterConfig } from './config/router-config.js';
+import { ROUTER_APP_NAME, createRouterApp } from './router-app.factory.js';
 
 async function main(): Promise<void> {
   const config = loadRouterConfig();
@@ -10,12 +12,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof RouterConfigError) {
-    process.stderr.write(`${error.message}\n`);
-  } else {
-    process.stderr.write(
-      `router failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-  }
+  logStartupFailure(ROUTER_APP_NAME, error, error instanceof ConfigError);
   process.exit(1);
 });

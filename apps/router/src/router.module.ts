@@ -1,6 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
-import { LienthongMetrics } from '@lienthong/observability';
+import { APP_LOG, LienthongMetrics, jsonLoggerModule } from '@lienthong/observability';
+import type { Logger as PinoLogger } from 'pino';
 import { AuditWriter } from './audit/audit-writer.service.js';
 import { RouterCommands } from './commands/router-commands.service.js';
 import type { RouterConfig } from './config/router-config.js';
@@ -19,14 +20,16 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher.service.js';
 /** The router: same libs as the gateway, different things started (design: "Runtime pieces"). */
 @Module({})
 export class RouterModule {
-  static forRoot(config: RouterConfig): DynamicModule {
+  /** `log`: the root JSON logger (`createRouterLogger`). */
+  static forRoot(config: RouterConfig, log: PinoLogger): DynamicModule {
     return {
       module: RouterModule,
       global: true,
-      imports: [RouterKafkaModule, RouterRegistryModule, RouterTrustModule],
+      imports: [jsonLoggerModule(log), RouterKafkaModule, RouterRegistryModule, RouterTrustModule],
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: ROUTER_CONFIG, useValue: config },
+        { provide: APP_LOG, useValue: log },
         { provide: LienthongMetrics, useFactory: (): LienthongMetrics => new LienthongMetrics() },
         AuditWriter,
         WebhookDispatcher,

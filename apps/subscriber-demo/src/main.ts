@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { SubscriberConfigError, loadSubscriberConfig } from './subscriber-config.js';
-import { createSubscriberDemo } from './subscriber-app.factory.js';
+import { ConfigError } from '@lienthong/config';
+import { logStartupFailure } from '@lienthong/observability';
+import { loadSubscriberConfig } from './subscriber-config.js';
+import { SUBSCRIBER_APP_NAME, createSubscriberDemo } from './subscriber-app.factory.js';
 
 async function main(): Promise<void> {
   const config = loadSubscriberConfig();
@@ -17,12 +19,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof SubscriberConfigError) {
-    process.stderr.write(`${error.message}\n`);
-  } else {
-    process.stderr.write(
-      `subscriber-demo failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-  }
+  logStartupFailure(SUBSCRIBER_APP_NAME, error, error instanceof ConfigError);
   process.exit(1);
 });

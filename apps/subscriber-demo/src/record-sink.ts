@@ -1,3 +1,5 @@
+import type { PinoLogger } from 'nestjs-pino';
+
 /** What the demo reports for one inbox record: identifiers and verdicts, never payload data. */
 export interface ProcessedRecord {
   ce_id: string | null;
@@ -23,9 +25,14 @@ export interface ProcessedRecord {
 
 export const RECORD_SINK = Symbol('RECORD_SINK');
 
-/** Where processed records go. The default writes one JSON line per record to stdout. */
+/** Where processed records go. The default logs one JSON line per record (`logSink`). */
 export type RecordSink = (record: ProcessedRecord) => void | Promise<void>;
 
-export const jsonLineSink: RecordSink = (record) => {
-  process.stdout.write(`${JSON.stringify({ msg: 'inbox record', ...record })}\n`);
-};
+/**
+ * One `inbox record` line per record in the app's JSON log, with the record's `ce_id` as its
+ * `requestId`: identifiers and verdicts, never payload data.
+ */
+export function logSink(logger: PinoLogger): RecordSink {
+  logger.setContext('Inbox');
+  return (record) => logger.info(record, 'inbox record');
+}

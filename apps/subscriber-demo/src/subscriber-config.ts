@@ -1,4 +1,7 @@
+import { ConfigError, EnvReader } from '@lienthong/config';
 import { isAgencyCode } from '@lienthong/contracts';
+import type { LogLevelName } from '@lienthong/observability';
+import { LOG_LEVELS } from '@lienthong/observability';
 import type { AgencyKey } from '@lienthong/trust';
 import { parseAgencyJwks } from '@lienthong/trust';
 
@@ -19,28 +22,22 @@ export interface SubscriberConfig {
    * is reported as not checked.
    */
   publisherKeys: ReadonlyMap<string, readonly AgencyKey[]>;
+  /** Level of the JSON logs (`LOG_LEVEL`): trace, debug, info, warn, error, fatal or silent. */
+  logLevel: LogLevelName;
 }
 
 /** Thrown at boot with a message naming every bad variable. */
-export class SubscriberConfigError extends Error {
+export class SubscriberConfigError extends ConfigError {
   override readonly name = 'SubscriberConfigError';
 }
 
+/** Parses and validates the environment; throws SubscriberConfigError naming every bad variable. */
 export function loadSubscriberConfig(env: NodeJS.ProcessEnv = process.env): SubscriberConfig {
-  const problems: string[] = [];
-  const brokers = (env['KAFKA_BROKERS'] ?? '')
-    .split(',')
-    .map((b) => b.trim())
-    .filter((b) => b.length > 0);
-  if (brokers.length === 0) problems.push('KAFKA_BROKERS must list at least one host:port');
-  for (const b of brokers) {
-    if (!/^[A-Za-z0-9.-]+:[0-9]{1,5}$/.test(b) && !/^\[[0-9a-fA-F:]+\]:[0-9]{1,5}$/.test(b)) {
-      problems.push(`KAFKA_BROKERS entry "${b}" must be host:port`);
-    }
-  }
+  const read = new EnvReader(env);
+  const brokers = read.brokers('KAFKA_BROKERS');
   const agency = (env['SUBSCRIBER_AGENCY'] ?? '').trim();
   if (!isAgencyCode(agency)) {
-    problems.push(`SUBSCRIBER_AGENCY must be an agency code such as 000.00.00.H29 (got "${agency}")`);
+    read.problem(`SUBSCRIBER_AGENCY must be an agency code such as 000.00.00.H29 (got "${agency}")`);
   }
   const jwksUrl = (env['GATEWAY_JWKS_URL'] ?? '').trim();
   try {
@@ -48,17 +45,13 @@ export function loadSubscriberConfig(env: NodeJS.ProcessEnv = process.env): Subs
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('scheme');
     if (url.username || url.password) throw new Error('credentials');
   } catch {
-    problems.push(`GATEWAY_JWKS_URL must be an http(s) URL without credentials (got "${jwksUrl}")`);
+    read.problem(`GATEWAY_JWKS_URL must be an http(s) URL without credentials (got "${jwksUrl}")`);
   }
   const groupId = (env['GROUP_ID'] ?? '').trim() || `lienthong-subscriber-${agency}`;
   if (!/^[A-Za-z0-9._-]{1,200}$/.test(groupId)) {
-    problems.push(`GROUP_ID must be 1 to 200 characters of A-Z a-z 0-9 . _ - (got "${groupId}")`);
+    read.problem(`GROUP_ID must be 1 to 200 characters of A-Z a-z 0-9 . _ - (got "${groupId}")`);
   }
-  const cacheRaw = env['JWKS_CACHE_SECONDS'];
-  const cacheSeconds = cacheRaw === undefined || cacheRaw === '' ? 300 : Number(cacheRaw);
-  if (!Number.isInteger(cacheSeconds) || cacheSeconds < 0 || cacheSeconds > 86_400) {
-    problems.push(`JWKS_CACHE_SECONDS must be an integer between 0 and 86400 (got "${cacheRaw}")`);
-  }
+  const cacheSeconds = read.int('JWKS_CACHE_SECONDS', 300, 0, 86_400);
   const publisherKeys = new Map<string, AgencyKey[]>();
   const publishersRaw = env['PUBLISHER_JWKS'];
   if (publishersRaw !== undefined && publishersRaw.trim() !== '') {
@@ -71,14 +64,13 @@ export function loadSubscriberConfig(env: NodeJS.ProcessEnv = process.env): Subs
         publisherKeys.set(id, parseAgencyJwks(jwks));
       }
     } catch (error) {
-      problems.push(
+      read.problem(
         `PUBLISHER_JWKS must be {"<agency>": {"keys": [...]}} (${error instanceof Error ? error.message : 'invalid'})`,
       );
     }
   }
-  if (problems.length > 0) {
-    throw new SubscriberConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
-  }
+  const logLevel = read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
+  read.throwIfInvalid('invalid configuration', (message) => new SubscriberConfigError(message));
   return {
     kafkaBrokers: brokers,
     agency,
@@ -86,5 +78,6 @@ export function loadSubscriberConfig(env: NodeJS.ProcessEnv = process.env): Subs
     groupId,
     jwksCacheMs: cacheSeconds * 1000,
     publisherKeys,
+    logLevel,
   };
 }

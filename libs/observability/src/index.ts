@@ -30,3 +30,14 @@ export {
   topicFamily,
 } from './metric-labels.const.js';
 export { stopwatch } from './stopwatch.util.js';
+export type { JsonLogOptions, LogLevelName } from './json-logs.js';
+export {
+  APP_LOG,
+  LOG_LEVELS,
+  REDACTED_PATHS,
+  createJsonLogger,
+  httpRequestId,
+  jsonLoggerModule,
+  logHttpRequests,
+  logStartupFailure,
+} from './json-logs.js';

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import { LienthongError } from '@lienthong/contracts';
 import type { FastifyInstance } from 'fastify';
 
@@ -36,12 +34,4 @@ export function registerRawJsonBody(fastify: FastifyInstance, bodyLimit: number)
       done(null, body);
     },
   );
-}
-
-const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
-
-/** Request ids double as correlation ids: a caller's `X-Request-Id` is kept when it is safe to log. */
-export function requestId(request: IncomingMessage): string {
-  const given = request.headers['x-request-id'];
-  return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
 }

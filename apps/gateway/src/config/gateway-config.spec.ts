@@ -21,6 +21,9 @@ describe('loadGatewayConfig', () => {
     expect(
       loadGatewayConfig({ ...base, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' }).webhookAllowPrivateNetworks,
     ).toBe(false);
+    expect(
+      loadGatewayConfig({ ...base, WEBHOOK_ALLOW_PRIVATE_NETWORKS: '1' }).webhookAllowPrivateNetworks,
+    ).toBe(true);
     expect(() => loadGatewayConfig({ ...base, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'yes' })).toThrow(
       /WEBHOOK_ALLOW_PRIVATE_NETWORKS must be true or false/,
     );
