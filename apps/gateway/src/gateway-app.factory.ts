@@ -1,23 +1,28 @@
 import 'reflect-metadata';
-import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import type { DestinationStream, Logger as PinoLogger } from 'pino';
+import type { Logger as PinoLogger } from 'pino';
+import type { JsonLogOptions } from '@lienthong/observability';
+import { httpRequestId } from '@lienthong/observability';
 import { AppModule } from './app.module.js';
+import { clientErrorHandler, frameworkErrors } from './common/framework-errors.js';
 import { GATEWAY_LOG, createGatewayPino, logRequests } from './common/logging.js';
-import { registerRawJsonBody, requestId } from './common/raw-json-body.js';
+import { registerRawJsonBody } from './common/raw-json-body.js';
 import type { GatewayConfig } from './config/gateway-config.js';
 
 /** The Fastify adapter the gateway runs on: body limit, request ids, poisoning guards. */
 export function createGatewayAdapter(config: GatewayConfig): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: config.maxBodyBytes,
-    genReqId: requestId,
+    genReqId: httpRequestId,
     // Fastify's own JSON handling is replaced below; keep its poisoning guards on regardless.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // What Node's parser and Fastify's router refuse is problem+json too (docs/reliability.md).
+    frameworkErrors,
+    clientErrorHandler,
   });
 }
 
@@ -45,12 +50,8 @@ export function configureGatewayApp(
   return app;
 }
 
-export interface GatewayAppOptions {
-  /** Nest-style levels (tests: `['error']`) or `false` for silence; default `LOG_LEVEL`. */
-  logger?: LogLevel[] | false;
-  /** Where the JSON log lines go (tests capture them); default stdout. */
-  logDestination?: DestinationStream;
-}
+/** `logger`: Nest-style levels (tests: `['error']`) or `false`, default `LOG_LEVEL`; `logDestination`: default stdout. */
+export type GatewayAppOptions = JsonLogOptions;
 
 /** Builds the gateway application (not yet listening). Shared by main.ts and the tests. */
 export async function createGatewayApp(

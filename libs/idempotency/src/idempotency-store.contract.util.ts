@@ -11,6 +11,7 @@ const LONG_MS = 60_000;
 /** Short enough to wait for, long enough that a slow machine still sees the entry first. */
 const SHORT_MS = 500;
 const EXPIRY_DEADLINE_MS = 10_000;
+const LEASE_MS = 15_000;
 
 export const AGENCY_A = '000.00.00.G12';
 export const AGENCY_B = '000.00.00.H31';
@@ -199,6 +200,119 @@ export function describeIdempotencyStoreContract(name: string, store: () => Idem
           body: '{"code":"validation-failed","title":"Bản ghi không khớp với lược đồ"}',
         },
       });
+    });
+
+    it('claims with a token and start time, and shows the claim to a retry of the same request', async () => {
+      const scope = freshScope();
+      const before = Date.now();
+      const first = await store().claim(scope, 'key-1', FP_1, LONG_MS, LEASE_MS);
+      if (first.state !== 'claimed') throw new Error(`expected a claim, got ${first.state}`);
+      expect(first.claim).toMatchObject({ attempt: 1, ambiguous: false });
+      expect(first.claim.token).toMatch(/^[0-9a-f-]{36}$/);
+      expect(first.claim.startedAt).toBeGreaterThanOrEqual(before);
+      expect(first.claim.firstStartedAt).toBe(first.claim.startedAt);
+      expect(first.claim.leaseUntil).toBe(first.claim.startedAt + LEASE_MS);
+      expect(await store().claim(scope, 'key-1', FP_1, LONG_MS, LEASE_MS)).toEqual({
+        state: 'held',
+        claim: first.claim,
+      });
+      expect(await store().claim(scope, 'key-1', FP_2, LONG_MS, LEASE_MS)).toEqual({ state: 'mismatch' });
+      expect(await store().begin(scope, 'key-1', FP_1, LONG_MS)).toEqual({ state: 'in-flight' });
+      await store().complete(scope, 'key-1', FP_1, RECEIPT_RESPONSE, LONG_MS);
+      expect(await store().claim(scope, 'key-1', FP_1, LONG_MS, LEASE_MS)).toEqual({
+        state: 'completed',
+        response: RECEIPT_RESPONSE,
+      });
+    });
+
+    it('marks a claim ambiguous for its holder only, and keeps it', async () => {
+      const scope = freshScope();
+      const first = await store().claim(scope, 'key-1', FP_1, LONG_MS, LEASE_MS);
+      if (first.state !== 'claimed') throw new Error(first.state);
+      expect(await store().markAmbiguous(scope, 'key-1', FP_1, 'not-the-token')).toBe(false);
+      expect(await store().markAmbiguous(scope, 'key-1', FP_2, first.claim.token)).toBe(false);
+      expect(await store().markAmbiguous(scope, 'key-1', FP_1, first.claim.token)).toBe(true);
+      expect(await store().claim(scope, 'key-1', FP_1, LONG_MS, LEASE_MS)).toEqual({
+        state: 'held',
+        claim: { ...first.claim, ambiguous: true },
+      });
+    });
+
+    it('renews the lease of its holder only', async () => {
+      const scope = freshScope();
+      const first = await store().claim(scope, 'key-1', FP_1, LONG_MS, 1_000);
+      if (first.state !== 'claimed') throw new Error(first.state);
+      expect(await store().renew(scope, 'key-1', FP_1, 'not-the-token', LEASE_MS)).toBe(false);
+      const before = Date.now();
+      expect(await store().renew(scope, 'key-1', FP_1, first.claim.token, LEASE_MS)).toBe(true);
+      const held = await store().claim(scope, 'key-1', FP_1, LONG_MS, LEASE_MS);
+      if (held.state !== 'held') throw new Error(held.state);
+      expect(held.claim.leaseUntil).toBeGreaterThanOrEqual(before + LEASE_MS);
+      expect(held.claim.token).toBe(first.claim.token);
+    });
+
+    it('lets exactly one of many concurrent takeovers replace a stale claim, keeping the first start', async () => {
+      const scope = freshScope();
+      const first = await store().claim(scope, 'key-1', FP_1, LONG_MS, LEASE_MS);
+      if (first.state !== 'claimed') throw new Error(first.state);
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          store().takeOver(scope, 'key-1', FP_1, first.claim.token, LONG_MS, LEASE_MS),
+        ),
+      );
+      const won = results.filter((r) => r.state === 'claimed');
+      expect(won).toHaveLength(1);
+      const taken = won[0]!.state === 'claimed' ? won[0]!.claim : undefined;
+      expect(taken).toMatchObject({
+        attempt: 2,
+        ambiguous: false,
+        firstStartedAt: first.claim.firstStartedAt,
+      });
+      expect(taken!.token).not.toBe(first.claim.token);
+      for (const r of results.filter((x) => x.state !== 'claimed')) {
+        expect(r).toEqual({ state: 'held', claim: taken });
+      }
+      // The old holder can neither mark nor release what is no longer its claim.
+      expect(await store().markAmbiguous(scope, 'key-1', FP_1, first.claim.token)).toBe(false);
+      expect(await store().release(scope, 'key-1', FP_1, first.claim.token)).toBe(false);
+      expect(await store().takeOver(scope, 'key-1', FP_2, taken!.token, LONG_MS, LEASE_MS)).toEqual({
+        state: 'mismatch',
+      });
+    });
+
+    it('takes over a begin claim, and claims afresh a key released meanwhile', async () => {
+      const scope = freshScope();
+      await store().begin(scope, 'key-1', FP_1, LONG_MS);
+      const held = await store().claim(scope, 'key-1', FP_1, LONG_MS, LEASE_MS);
+      expect(held).toEqual({
+        state: 'held',
+        claim: { token: '', startedAt: 0, firstStartedAt: 0, attempt: 1, leaseUntil: 0, ambiguous: false },
+      });
+      const taken = await store().takeOver(scope, 'key-1', FP_1, '', LONG_MS, LEASE_MS);
+      expect(taken).toMatchObject({ state: 'claimed', claim: { attempt: 2, firstStartedAt: 0 } });
+
+      const other = freshScope();
+      const first = await store().claim(other, 'key-1', FP_1, LONG_MS, LEASE_MS);
+      if (first.state !== 'claimed') throw new Error(first.state);
+      expect(await store().release(other, 'key-1', FP_1, first.claim.token)).toBe(true);
+      expect(
+        await store().takeOver(other, 'key-1', FP_1, first.claim.token, LONG_MS, LEASE_MS),
+      ).toMatchObject({
+        state: 'claimed',
+        claim: { attempt: 1 },
+      });
+    });
+
+    it('does not take over a completed entry', async () => {
+      const scope = freshScope();
+      const first = await store().claim(scope, 'key-1', FP_1, LONG_MS, LEASE_MS);
+      if (first.state !== 'claimed') throw new Error(first.state);
+      await store().complete(scope, 'key-1', FP_1, RECEIPT_RESPONSE, LONG_MS);
+      expect(await store().takeOver(scope, 'key-1', FP_1, first.claim.token, LONG_MS, LEASE_MS)).toEqual({
+        state: 'completed',
+        response: RECEIPT_RESPONSE,
+      });
+      expect(await store().release(scope, 'key-1', FP_1, first.claim.token)).toBe(false);
     });
 
     it('refuses malformed keys, fingerprints, TTLs and responses before touching storage', async () => {

@@ -40,6 +40,38 @@ export type CompleteResult =
   | 'mismatch';
 
 /**
+ * One attempt's hold on a key (`claim`, `takeOver`). A claim never expires silently while its
+ * write may have happened: it stays until it is completed, released, or taken over by a retry
+ * that first looks for the write (see docs/reliability.md, "Exactly once").
+ */
+export interface IdempotencyClaim {
+  /** Random id of this attempt: only its holder releases or marks it, and a takeover names it. */
+  token: string;
+  /** Epoch milliseconds at which this attempt claimed the key. */
+  startedAt: number;
+  /** Epoch milliseconds at which the first attempt claimed the key: every attempt wrote after it. */
+  firstStartedAt: number;
+  /** 1 for the first attempt, +1 for each takeover. */
+  attempt: number;
+  /**
+   * Epoch milliseconds until which the holder is known to be alive: it renews the lease while
+   * its write is pending. A lapsed lease means the holder died (or stalled) mid-request.
+   */
+  leaseUntil: number;
+  /** The holder's write ended without knowing whether it landed (e.g. 503): a retry may take over now. */
+  ambiguous: boolean;
+}
+
+/** What `claim` and `takeOver` found. */
+export type ClaimResult =
+  /** This request now holds the key; when `claim.attempt > 1` an earlier attempt may have written. */
+  | { state: 'claimed'; claim: IdempotencyClaim }
+  /** Another attempt of the same request holds the key; the caller judges whether it is stale. */
+  | { state: 'held'; claim: IdempotencyClaim }
+  | { state: 'completed'; response: StoredResponse }
+  | { state: 'mismatch' };
+
+/**
  * The Idempotency-Key store (draft-ietf-httpapi-idempotency-key-header). Every operation is
  * atomic per (scope, key). `scope` separates agencies and routes (see `idempotencyScope`); `key`
  * must satisfy `isIdempotencyKey`; `fingerprint` identifies the request (see `requestFingerprint`).
@@ -64,6 +96,36 @@ export interface IdempotencyStore {
    * entry or another fingerprint's entry is left alone.
    */
   abandon(scope: string, key: string, fingerprint: string): Promise<boolean>;
+  /**
+   * Claims the key for an attempt that may write (a claim with a token and start time, kept for
+   * `ttlMs`), or reports who holds it. Entries written by `begin` count as stale claims.
+   */
+  claim(
+    scope: string,
+    key: string,
+    fingerprint: string,
+    ttlMs: number,
+    leaseMs: number,
+  ): Promise<ClaimResult>;
+  /**
+   * Replaces the claim whose token is `staleToken` by a new one for this attempt, keeping
+   * `firstStartedAt`; if the key is no longer held by that claim, reports what holds it now.
+   * Exactly one of several concurrent takeovers of the same claim wins.
+   */
+  takeOver(
+    scope: string,
+    key: string,
+    fingerprint: string,
+    staleToken: string,
+    ttlMs: number,
+    leaseMs: number,
+  ): Promise<ClaimResult>;
+  /** Extends the lease of the claim `token` to now + `leaseMs`. False if the key is not held by it. */
+  renew(scope: string, key: string, fingerprint: string, token: string, leaseMs: number): Promise<boolean>;
+  /** Marks the claim `token` ambiguous (its write may or may not have landed). False if not held. */
+  markAmbiguous(scope: string, key: string, fingerprint: string, token: string): Promise<boolean>;
+  /** Deletes the claim `token` (its attempt wrote nothing). False if the key is not held by it. */
+  release(scope: string, key: string, fingerprint: string, token: string): Promise<boolean>;
   /** Releases the store's resources (the Redis connection it opened). */
   close(): Promise<void>;
 }

@@ -1,4 +1,12 @@
-import type { BeginResult, CompleteResult, IdempotencyStore, StoredResponse } from './idempotency-store.js';
+import { randomUUID } from 'node:crypto';
+import type {
+  BeginResult,
+  ClaimResult,
+  CompleteResult,
+  IdempotencyClaim,
+  IdempotencyStore,
+  StoredResponse,
+} from './idempotency-store.js';
 import {
   IdempotencyStoreFullError,
   assertStoreArguments,
@@ -21,6 +29,8 @@ interface Entry {
   expiresAtMs: number;
   /** Absent while the request is in flight. */
   response?: StoredResponse;
+  /** Present on claims made by `claim`/`takeOver`; a `begin` claim has none. */
+  claim?: IdempotencyClaim;
   chars: number;
 }
 
@@ -105,6 +115,85 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     });
   }
 
+  claim(
+    scope: string,
+    key: string,
+    fingerprint: string,
+    ttlMs: number,
+    leaseMs: number,
+  ): Promise<ClaimResult> {
+    return settle((): ClaimResult => {
+      assertStoreArguments(key, fingerprint, ttlMs);
+      assertStoreArguments(key, fingerprint, leaseMs);
+      const id = entryId(scope, key);
+      const nowMs = this.now();
+      const existing = this.live(id, nowMs);
+      if (existing !== undefined) return this.found(existing, fingerprint);
+      return this.claimNow(id, fingerprint, ttlMs, leaseMs, nowMs);
+    });
+  }
+
+  takeOver(
+    scope: string,
+    key: string,
+    fingerprint: string,
+    staleToken: string,
+    ttlMs: number,
+    leaseMs: number,
+  ): Promise<ClaimResult> {
+    return settle((): ClaimResult => {
+      assertStoreArguments(key, fingerprint, ttlMs);
+      assertStoreArguments(key, fingerprint, leaseMs);
+      const id = entryId(scope, key);
+      const nowMs = this.now();
+      const existing = this.live(id, nowMs);
+      // Released or expired meanwhile: the key is free, so this is a first claim again.
+      if (existing === undefined) return this.claimNow(id, fingerprint, ttlMs, leaseMs, nowMs);
+      const held = claimOf(existing);
+      if (
+        existing.fingerprint !== fingerprint ||
+        existing.response !== undefined ||
+        held.token !== staleToken
+      ) {
+        return this.found(existing, fingerprint);
+      }
+      const claim = newClaim(nowMs, held.firstStartedAt, held.attempt + 1, leaseMs);
+      this.put(id, { ...existing, expiresAtMs: nowMs + ttlMs, claim, chars: existing.chars });
+      return { state: 'claimed', claim };
+    });
+  }
+
+  renew(scope: string, key: string, fingerprint: string, token: string, leaseMs: number): Promise<boolean> {
+    return settle((): boolean => {
+      assertStoreArguments(key, fingerprint, leaseMs);
+      const nowMs = this.now();
+      const existing = this.live(entryId(scope, key), nowMs);
+      if (!this.holds(existing, fingerprint, token)) return false;
+      existing.claim = { ...existing.claim, leaseUntil: nowMs + leaseMs };
+      return true;
+    });
+  }
+
+  markAmbiguous(scope: string, key: string, fingerprint: string, token: string): Promise<boolean> {
+    return settle((): boolean => {
+      assertStoreArguments(key, fingerprint);
+      const existing = this.live(entryId(scope, key), this.now());
+      if (!this.holds(existing, fingerprint, token)) return false;
+      existing.claim = { ...existing.claim, ambiguous: true };
+      return true;
+    });
+  }
+
+  release(scope: string, key: string, fingerprint: string, token: string): Promise<boolean> {
+    return settle((): boolean => {
+      assertStoreArguments(key, fingerprint);
+      const id = entryId(scope, key);
+      if (!this.holds(this.live(id, this.now()), fingerprint, token)) return false;
+      this.remove(id);
+      return true;
+    });
+  }
+
   close(): Promise<void> {
     this.entries.clear();
     this.chars = 0;
@@ -117,6 +206,41 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     for (const [id, entry] of this.entries) {
       if (entry.expiresAtMs <= nowMs) this.remove(id);
     }
+  }
+
+  private claimNow(
+    id: string,
+    fingerprint: string,
+    ttlMs: number,
+    leaseMs: number,
+    nowMs: number,
+  ): ClaimResult {
+    const chars = id.length + fingerprint.length + CLAIM_CHARS;
+    if (this.wouldOverflow(chars, nowMs)) {
+      throw new IdempotencyStoreFullError(`idempotency store holds ${this.entries.size} unexpired entries`);
+    }
+    const claim = newClaim(nowMs, nowMs, 1, leaseMs);
+    this.put(id, { fingerprint, expiresAtMs: nowMs + ttlMs, claim, chars });
+    return { state: 'claimed', claim };
+  }
+
+  private found(existing: Entry, fingerprint: string): ClaimResult {
+    if (existing.fingerprint !== fingerprint) return { state: 'mismatch' };
+    if (existing.response !== undefined) return { state: 'completed', response: existing.response };
+    return { state: 'held', claim: claimOf(existing) };
+  }
+
+  private holds(
+    entry: Entry | undefined,
+    fingerprint: string,
+    token: string,
+  ): entry is Entry & { claim: IdempotencyClaim } {
+    return (
+      entry !== undefined &&
+      entry.fingerprint === fingerprint &&
+      entry.response === undefined &&
+      entry.claim?.token === token
+    );
   }
 
   private live(id: string, nowMs: number): Entry | undefined {
@@ -144,6 +268,35 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     this.entries.delete(id);
     this.chars -= entry.chars;
   }
+}
+
+/** Rough size of a claim's token and times, for the character bound. */
+const CLAIM_CHARS = 64;
+
+function newClaim(
+  startedAt: number,
+  firstStartedAt: number,
+  attempt: number,
+  leaseMs: number,
+): IdempotencyClaim {
+  return {
+    token: randomUUID(),
+    startedAt,
+    firstStartedAt,
+    attempt,
+    leaseUntil: startedAt + leaseMs,
+    ambiguous: false,
+  };
+}
+
+/**
+ * A `begin` claim has no token, start time or lease: it reads as a first attempt whose lease has
+ * lapsed and whose start is unknown (0), so a takeover searches as far back as the caller allows.
+ */
+function claimOf(entry: Entry): IdempotencyClaim {
+  return (
+    entry.claim ?? { token: '', startedAt: 0, firstStartedAt: 0, attempt: 1, leaseUntil: 0, ambiguous: false }
+  );
 }
 
 /** Runs synchronous store logic behind the interface's promise: a throw becomes a rejection. */

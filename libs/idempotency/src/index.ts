@@ -6,7 +6,19 @@ export {
   isIdempotencyKey,
   readIdempotencyKey,
 } from './idempotency-key.js';
-export type { BeginResult, CompleteResult, IdempotencyStore, StoredResponse } from './idempotency-store.js';
+export type {
+  BeginResult,
+  ClaimResult,
+  CompleteResult,
+  IdempotencyClaim,
+  IdempotencyStore,
+  StoredResponse,
+} from './idempotency-store.js';
+export {
+  IDEMPOTENCY_BATCH_INDEX_HEADER,
+  IDEMPOTENCY_RECORD_HEADER,
+  idempotencyRecordTag,
+} from './idempotency-record-tag.util.js';
 export {
   IDEMPOTENCY_DEFAULT_IN_FLIGHT_TTL_MS,
   IDEMPOTENCY_DEFAULT_TTL_MS,

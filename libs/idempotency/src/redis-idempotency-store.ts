@@ -1,5 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { BeginResult, CompleteResult, IdempotencyStore, StoredResponse } from './idempotency-store.js';
+import type {
+  BeginResult,
+  ClaimResult,
+  CompleteResult,
+  IdempotencyClaim,
+  IdempotencyStore,
+  StoredResponse,
+} from './idempotency-store.js';
 import {
   IdempotencyStoreError,
   assertStoreArguments,
@@ -32,7 +40,9 @@ export type RedisIdempotencyStoreOptions = RedisStoreCommon &
 
 /**
  * Entry layout, one JSON string per key, expiring with the key:
- * `{"v":1,"fp":"<fingerprint>","state":"in-flight"}` then
+ * `{"v":1,"fp":"<fingerprint>","state":"in-flight"}` (a `begin` claim), or
+ * `{"v":1,"fp":…,"state":"in-flight","tok":"<token>","t0":<ms>,"t1":<ms>,"n":<attempt>,"lu":<ms>[,"amb":1]}`
+ * (a `claim`: this attempt's start, the first attempt's start, the lease, ambiguous once marked), then
  * `{"v":1,"fp":"<fingerprint>","state":"completed","response":{status,headers,body}}`.
  */
 interface EncodedEntry {
@@ -40,6 +50,12 @@ interface EncodedEntry {
   fp: string;
   state: 'in-flight' | 'completed';
   response?: StoredResponse;
+  tok?: string;
+  t0?: number;
+  t1?: number;
+  n?: number;
+  lu?: number;
+  amb?: 1;
 }
 
 // Lua runs atomically in Redis, so the fingerprint check and the write cannot interleave with
@@ -66,6 +82,47 @@ redis.call('DEL', KEYS[1])
 return 1
 `;
 
+// A takeover replaces the claim only if it still is the stale one named by its token, keeping
+// the first attempt's start (t1); a key found free is claimed afresh (ARGV[6]).
+const TAKE_OVER_LUA = `
+local current = redis.call('GET', KEYS[1])
+if not current then
+  redis.call('SET', KEYS[1], ARGV[6], 'PX', ARGV[5])
+  return {1, ARGV[6]}
+end
+local ok, entry = pcall(cjson.decode, current)
+if not ok or type(entry) ~= 'table' then return {-1, current} end
+if entry.fp ~= ARGV[1] or entry.state ~= 'in-flight' or (entry.tok or '') ~= ARGV[2] then
+  return {0, current}
+end
+entry.tok = ARGV[3]
+entry.t0 = tonumber(ARGV[4])
+entry.t1 = entry.t1 or 0
+entry.n = (entry.n or 1) + 1
+entry.lu = tonumber(ARGV[4]) + tonumber(ARGV[7])
+entry.amb = nil
+local encoded = cjson.encode(entry)
+redis.call('SET', KEYS[1], encoded, 'PX', ARGV[5])
+return {1, encoded}
+`;
+
+// Marks ambiguous (ARGV[3] = 'mark'), renews until ARGV[4] ('renew') or deletes ('release') the
+// claim held by token ARGV[2].
+const SETTLE_CLAIM_LUA = `
+local current = redis.call('GET', KEYS[1])
+if not current then return 0 end
+local ok, entry = pcall(cjson.decode, current)
+if not ok or type(entry) ~= 'table' then return -1 end
+if entry.fp ~= ARGV[1] or entry.state ~= 'in-flight' or entry.tok ~= ARGV[2] then return 0 end
+if ARGV[3] == 'release' then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+if ARGV[3] == 'renew' then entry.lu = tonumber(ARGV[4]) else entry.amb = 1 end
+redis.call('SET', KEYS[1], cjson.encode(entry), 'KEEPTTL')
+return 1
+`;
+
 /**
  * An `IdempotencyStore` in Redis (7 or later), shared by every gateway replica. `begin` is one
  * `SET key <in-flight> PX ttl NX GET`: it claims a free key, or returns the entry holding it,
@@ -78,6 +135,8 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   private readonly ownsConnection: boolean;
   private readonly completeScript: RedisScript;
   private readonly abandonScript: RedisScript;
+  private readonly takeOverScript: RedisScript;
+  private readonly settleClaimScript: RedisScript;
   private closing: Promise<void> | undefined;
 
   constructor(options: RedisIdempotencyStoreOptions) {
@@ -91,6 +150,8 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     }
     this.completeScript = new RedisScript(this.redis, COMPLETE_LUA);
     this.abandonScript = new RedisScript(this.redis, ABANDON_LUA);
+    this.takeOverScript = new RedisScript(this.redis, TAKE_OVER_LUA);
+    this.settleClaimScript = new RedisScript(this.redis, SETTLE_CLAIM_LUA);
   }
 
   /** The Redis key of an entry: the scope is escaped so that its first unescaped `:` ends it. */
@@ -149,6 +210,89 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     return outcome === 1;
   }
 
+  async claim(
+    scope: string,
+    key: string,
+    fingerprint: string,
+    ttlMs: number,
+    leaseMs: number,
+  ): Promise<ClaimResult> {
+    assertStoreArguments(key, fingerprint, ttlMs);
+    assertStoreArguments(key, fingerprint, leaseMs);
+    const redisKey = this.redisKey(scope, key);
+    const fresh = freshClaim(fingerprint, Date.now(), leaseMs);
+    const previous = await this.redis.set(redisKey, JSON.stringify(fresh), 'PX', ttlMs, 'NX', 'GET');
+    if (previous === null) return { state: 'claimed', claim: claimOf(fresh) };
+    return found(decodeEntry(previous, redisKey), fingerprint);
+  }
+
+  async takeOver(
+    scope: string,
+    key: string,
+    fingerprint: string,
+    staleToken: string,
+    ttlMs: number,
+    leaseMs: number,
+  ): Promise<ClaimResult> {
+    assertStoreArguments(key, fingerprint, ttlMs);
+    assertStoreArguments(key, fingerprint, leaseMs);
+    const redisKey = this.redisKey(scope, key);
+    const nowMs = Date.now();
+    const outcome = (await this.takeOverScript.run(
+      redisKey,
+      fingerprint,
+      staleToken,
+      randomUUID(),
+      String(nowMs),
+      String(ttlMs),
+      JSON.stringify(freshClaim(fingerprint, nowMs, leaseMs)),
+      String(leaseMs),
+    )) as [number, string];
+    const entry = decodeEntry(outcome[1], redisKey);
+    if (outcome[0] === 1) return { state: 'claimed', claim: claimOf(entry) };
+    return found(entry, fingerprint);
+  }
+
+  async renew(
+    scope: string,
+    key: string,
+    fingerprint: string,
+    token: string,
+    leaseMs: number,
+  ): Promise<boolean> {
+    assertStoreArguments(key, fingerprint, leaseMs);
+    return this.settleClaim(scope, key, fingerprint, token, 'renew', Date.now() + leaseMs);
+  }
+
+  async markAmbiguous(scope: string, key: string, fingerprint: string, token: string): Promise<boolean> {
+    return this.settleClaim(scope, key, fingerprint, token, 'mark');
+  }
+
+  async release(scope: string, key: string, fingerprint: string, token: string): Promise<boolean> {
+    return this.settleClaim(scope, key, fingerprint, token, 'release');
+  }
+
+  private async settleClaim(
+    scope: string,
+    key: string,
+    fingerprint: string,
+    token: string,
+    action: 'mark' | 'renew' | 'release',
+    leaseUntil = 0,
+  ): Promise<boolean> {
+    assertStoreArguments(key, fingerprint);
+    const redisKey = this.redisKey(scope, key);
+    const outcome = await this.settleClaimScript.run(
+      redisKey,
+      fingerprint,
+      token,
+      action,
+      String(leaseUntil),
+    );
+    if (outcome === -1) throw new IdempotencyStoreError(`${redisKey} does not hold an idempotency entry`);
+    return outcome === 1;
+  }
+
   close(): Promise<void> {
     if (!this.ownsConnection) return Promise.resolve();
     // QUIT lets replies in flight arrive; a connection that is not up is simply dropped.
@@ -196,10 +340,45 @@ function decodeEntry(text: string, redisKey: string): EncodedEntry {
   if (typeof parsed === 'object' && parsed !== null) {
     const { v, fp, state, response } = parsed as Record<string, unknown>;
     if (v === 1 && typeof fp === 'string') {
-      if (state === 'in-flight') return { v, fp, state };
+      if (state === 'in-flight') return decodeClaim(parsed as Record<string, unknown>, fp);
       const stored = state === 'completed' ? toStoredResponse(response) : undefined;
       if (stored !== undefined) return { v, fp, state: 'completed', response: stored };
     }
   }
   throw new IdempotencyStoreError(`${redisKey} does not hold an idempotency entry`);
+}
+
+function decodeClaim(entry: Record<string, unknown>, fp: string): EncodedEntry {
+  const decoded: EncodedEntry = { v: 1, fp, state: 'in-flight' };
+  const { tok, t0, t1, n, lu, amb } = entry;
+  if (typeof tok === 'string') decoded.tok = tok;
+  if (typeof t0 === 'number') decoded.t0 = t0;
+  if (typeof t1 === 'number') decoded.t1 = t1;
+  if (typeof n === 'number') decoded.n = n;
+  if (typeof lu === 'number') decoded.lu = lu;
+  if (amb === 1 || amb === true) decoded.amb = 1;
+  return decoded;
+}
+
+function freshClaim(fingerprint: string, nowMs: number, leaseMs: number): EncodedEntry {
+  const tok = randomUUID();
+  return { v: 1, fp: fingerprint, state: 'in-flight', tok, t0: nowMs, t1: nowMs, n: 1, lu: nowMs + leaseMs };
+}
+
+/** A `begin` claim (no token, times or lease) reads as a lapsed first attempt whose start is unknown (0). */
+function claimOf(entry: EncodedEntry): IdempotencyClaim {
+  return {
+    token: entry.tok ?? '',
+    startedAt: entry.t0 ?? 0,
+    firstStartedAt: entry.t1 ?? 0,
+    attempt: entry.n ?? 1,
+    leaseUntil: entry.lu ?? 0,
+    ambiguous: entry.amb === 1,
+  };
+}
+
+function found(entry: EncodedEntry, fingerprint: string): ClaimResult {
+  if (entry.fp !== fingerprint) return { state: 'mismatch' };
+  if (entry.response !== undefined) return { state: 'completed', response: entry.response };
+  return { state: 'held', claim: claimOf(entry) };
 }

@@ -36,7 +36,10 @@ const MAX_RECORDS_PER_REQUEST = 1_000;
  * partition from the batch's base offset, in the order the records were sent.
  */
 export class RecordProducer {
-  private readonly producer: Producer;
+  private producer: Producer;
+  /** Set by a failed write: the next write first replaces the producer (see `write`). */
+  private stale = false;
+  private readonly retries: number;
   private readonly ackTimeoutMs: number;
   private readonly partitionCounts = new Map<string, number>();
   private readonly partitionMetadataCache = new Map<string, PartitionMetadata[]>();
@@ -49,12 +52,17 @@ export class RecordProducer {
     options: { ackTimeoutMs?: number; retries?: number } = {},
   ) {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 5_000;
-    this.producer = kafka.producer({
+    this.retries = options.retries ?? 3;
+    this.producer = this.newProducer();
+  }
+
+  private newProducer(): Producer {
+    return this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { retries: options.retries ?? 3, initialRetryTime: 100, maxRetryTime: 1_000 },
+      retry: { retries: this.retries, initialRetryTime: 100, maxRetryTime: 1_000 },
     });
   }
 
@@ -98,6 +106,7 @@ export class RecordProducer {
       const coordinates = await this.write(batch);
       batch.forEach((pending, i) => pending.resolve(coordinates[i]!));
     } catch (error) {
+      this.stale = true;
       for (const pending of batch) pending.reject(error);
     } finally {
       this.inFlight = false;
@@ -107,6 +116,17 @@ export class RecordProducer {
 
   /** One produce request for every record of `batch`; coordinates per pending send, in order. */
   private async write(batch: Pending[]): Promise<RecordCoordinates[][]> {
+    if (this.stale) {
+      // After a failed send kafkajs rolls the partitions' sequence numbers back, but the batch may
+      // have been appended (the broker died before answering). Reusing them would then be refused
+      // for ever (OUT_OF_ORDER_SEQUENCE_NUMBER) or, for a batch of the same size, acknowledged
+      // as a duplicate with the earlier batch's offsets. A new producer gets a new producer id.
+      const old = this.producer;
+      this.producer = this.newProducer();
+      void old.disconnect().catch(() => undefined);
+      await this.producer.connect();
+      this.stale = false;
+    }
     const byTopic = new Map<string, { key: string; value: Buffer; headers: IHeaders; partition: number }[]>();
     const placed: { topic: string; partition: number; index: number }[][] = [];
     // Records placed so far per topic and partition: a record's index in its partition's batch.

@@ -1,6 +1,11 @@
 import { probeDockerEngine } from './docker-engine-probe.util.js';
 import { externalBroker, parseBrokerList } from './external-broker.js';
-import type { KafkaHandle, KafkaMode, StartKafkaOptions } from './kafka-handle.types.js';
+import type {
+  KafkaHandle,
+  KafkaMode,
+  RestartableKafkaHandle,
+  StartKafkaOptions,
+} from './kafka-handle.types.js';
 import { resolveCacheRoot } from './kafka-jars-cache.js';
 import { KAFKA_VERSION } from './kafka-version.const.js';
 import { startLocalJarsBroker } from './local-jars-broker.js';
@@ -38,6 +43,23 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
         env,
       });
   }
+}
+
+/**
+ * Starts a broker of its own from the Apache Kafka jars, whatever `KAFKA_BROKERS` or Docker say,
+ * that can be killed and restarted on the same ports and data dir (fault-injection tests).
+ */
+export function startRestartableKafka(
+  options: Omit<StartKafkaOptions, 'mode'> = {},
+): Promise<RestartableKafkaHandle> {
+  const env = options.env ?? process.env;
+  return startLocalJarsBroker({
+    cacheRoot: options.cacheDir ?? resolveCacheRoot(env),
+    kafkaVersion: options.kafkaVersion ?? env.LIENTHONG_KAFKA_VERSION ?? KAFKA_VERSION,
+    startupTimeoutMs: options.startupTimeoutMs ?? 180_000,
+    log: options.log ?? (() => undefined),
+    env,
+  });
 }
 
 function parseMode(value: string | undefined): 'auto' | KafkaMode {

@@ -50,6 +50,25 @@ describe('WATCHDOG_LAUNCHER', () => {
     child.stdin.end();
   });
 
+  it('keeps a data dir whose mark was taken back when the command is killed (a crash to restart from)', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'lienthong-launcher-spec-'));
+    await writeFile(join(dataDir, '.remove-on-exit'), '');
+    const { child, pid } = await launch(dataDir, 'sleep', '60');
+    await rm(join(dataDir, '.remove-on-exit')); // what kill() does before SIGKILL
+    process.kill(pid, 'SIGKILL');
+    expect(await waitForExit(child, 10_000)).toBe(true);
+    expect(existsSync(join(dataDir, 'java.out'))).toBe(true);
+    child.stdin.end();
+
+    // A new launcher on the same data dir (restart) runs and, once marked again, cleans up.
+    const again = await launch(dataDir, 'sleep', '60');
+    await writeFile(join(dataDir, '.remove-on-exit'), '');
+    again.child.stdin.end();
+    expect(await waitForExit(again.child, 10_000)).toBe(true);
+    expect(isProcessAlive(again.pid)).toBe(false);
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
   it('removes a data dir marked by Node when the command exits by itself', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'lienthong-launcher-spec-'));
     await writeFile(join(dataDir, '.remove-on-exit'), '');

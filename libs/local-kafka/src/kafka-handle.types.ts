@@ -10,6 +10,26 @@ export interface KafkaHandle {
   stop(): Promise<void>;
 }
 
+/**
+ * A local broker (mode `local-jars`) that fault-injection tests can crash and bring back: same
+ * ports, same data dir, so clients reconnect to the address they were given and find their data.
+ */
+export interface RestartableKafkaHandle extends KafkaHandle {
+  readonly mode: 'local-jars';
+  /** Holds server.properties, kafka.log and the partitions (`logs/`); removed by `stop()`. */
+  readonly dataDir: string;
+  /** False between `kill()` and `restart()`, and after `stop()`. */
+  readonly running: boolean;
+  /** Kills the JVM (SIGKILL by default, as a crash would), keeping ports and data. */
+  kill(signal?: 'SIGKILL' | 'SIGTERM'): Promise<void>;
+  /** Starts the broker again on the same ports and data dir; resolves once it answers metadata. */
+  restart(): Promise<void>;
+  /** Freezes the JVM (SIGSTOP): connections stay open, requests wait unanswered, as in a long stall. */
+  pause(): void;
+  /** Lets a paused JVM run again (SIGCONT): it then handles what waited, late. */
+  resume(): void;
+}
+
 export interface StartKafkaOptions {
   /**
    * Skip detection and use this provider. Default: the `LIENTHONG_KAFKA_MODE` environment

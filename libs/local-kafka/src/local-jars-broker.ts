@@ -17,7 +17,7 @@ import {
   waitForExit,
   WATCHDOG_LAUNCHER,
 } from './java-process.util.js';
-import type { KafkaHandle } from './kafka-handle.types.js';
+import type { RestartableKafkaHandle } from './kafka-handle.types.js';
 import { ensureKafkaJars } from './kafka-jars-cache.js';
 import { waitForBroker, warmUpCoordinators } from './wait-for-broker.util.js';
 
@@ -39,7 +39,7 @@ const STOP_GRACE_MS = 20_000;
 const START_ATTEMPTS = 2;
 
 /** Starts a single-node KRaft broker from the official Apache Kafka jars (fetched once by Maven). */
-export async function startLocalJarsBroker(options: LocalJarsBrokerOptions): Promise<KafkaHandle> {
+export async function startLocalJarsBroker(options: LocalJarsBrokerOptions): Promise<RestartableKafkaHandle> {
   const env = options.env ?? process.env;
   const javaBin = resolveJavaBin(env);
   const libsDir = await ensureKafkaJars(options.cacheRoot, options.kafkaVersion, options.log);
@@ -70,7 +70,7 @@ interface StartOnceOptions extends LocalJarsBrokerOptions {
   dataDir: string;
 }
 
-async function startOnce(options: StartOnceOptions): Promise<KafkaHandle> {
+async function startOnce(options: StartOnceOptions): Promise<RestartableKafkaHandle> {
   const { javaBin, classpath, dataDir, log } = options;
   const started = Date.now();
   const [brokerPort, controllerPort] = await findFreePorts(2, HOST);
@@ -116,6 +116,58 @@ async function startOnce(options: StartOnceOptions): Promise<KafkaHandle> {
     });
   }
 
+  const launch = (): Promise<LaunchedJava> =>
+    launchJava({
+      ...options,
+      commonJvmArgs,
+      brokers,
+      brokerPort,
+      controllerPort,
+      logFile,
+      javaOutFile,
+      propertiesFile,
+    });
+  const broker = new LocalBroker(await launch(), dataDir, launch);
+  await broker.adopt();
+  activeBrokers.add(broker);
+  installExitHook();
+  log(
+    `local Kafka ${options.kafkaVersion} up at ${brokers.join(',')} in ${Date.now() - started} ms (log: ${logFile})`,
+  );
+  return {
+    brokers,
+    mode: 'local-jars',
+    dataDir,
+    stop: () => broker.stop(),
+    kill: (signal) => broker.crash(signal),
+    restart: () => broker.restart(),
+    pause: () => broker.signal('SIGSTOP'),
+    resume: () => broker.signal('SIGCONT'),
+    get running() {
+      return broker.running;
+    },
+  };
+}
+
+interface LaunchOptions extends StartOnceOptions {
+  commonJvmArgs: string[];
+  brokers: string[];
+  brokerPort: number;
+  controllerPort: number;
+  logFile: string;
+  javaOutFile: string;
+  propertiesFile: string;
+}
+
+interface LaunchedJava {
+  child: LauncherProcess;
+  javaPid: number;
+}
+
+/** Runs the broker JVM in the watchdog launcher and waits until it answers metadata requests. */
+async function launchJava(options: LaunchOptions): Promise<LaunchedJava> {
+  const { javaBin, dataDir, commonJvmArgs, brokers, brokerPort, controllerPort } = options;
+  const { logFile, javaOutFile, propertiesFile } = options;
   const child: LauncherProcess = spawn(
     'sh',
     [
@@ -141,7 +193,6 @@ async function startOnce(options: StartOnceOptions): Promise<KafkaHandle> {
   child.stdin.on('error', () => undefined);
   const javaPid = await readJavaPid(child);
 
-  const broker = new LocalBroker(child, javaPid, dataDir);
   try {
     await waitForBroker(brokers, {
       timeoutMs: options.startupTimeoutMs,
@@ -152,7 +203,7 @@ async function startOnce(options: StartOnceOptions): Promise<KafkaHandle> {
     });
     await warmUpCoordinators(brokers);
   } catch (error) {
-    await broker.kill();
+    await stopJava(child, javaPid);
     const diagnostics = [
       section('kafka.log', tail(logFile, 30)),
       section('java.out', tail(javaOutFile, 15)),
@@ -169,64 +220,106 @@ async function startOnce(options: StartOnceOptions): Promise<KafkaHandle> {
       { cause: error },
     );
   }
-  // From now on the data dir goes away with the broker, whoever stops it.
-  await writeFile(join(dataDir, '.remove-on-exit'), '');
-  // The broker lives as long as this process wants it, not longer: it does not keep Node alive,
-  // and when Node goes away (even by SIGKILL) the closed stdin pipe makes the launcher stop java.
-  child.unref();
-  for (const stream of [child.stdin, child.stdout, child.stderr]) {
-    (stream as unknown as { unref?: () => void }).unref?.();
-  }
-  activeBrokers.add(broker);
-  installExitHook();
-  log(
-    `local Kafka ${options.kafkaVersion} up at ${brokers.join(',')} in ${Date.now() - started} ms (log: ${logFile})`,
-  );
-  return {
-    brokers,
-    mode: 'local-jars',
-    stop: () => broker.stop(),
-  };
+  return { child, javaPid };
 }
 
 class LocalBroker {
   private stopping: Promise<void> | undefined;
+  private java: LaunchedJava | undefined;
 
   constructor(
-    private readonly child: LauncherProcess,
-    private readonly javaPid: number,
+    java: LaunchedJava,
     private readonly dataDir: string,
-  ) {}
+    private readonly launch: () => Promise<LaunchedJava>,
+  ) {
+    this.java = java;
+  }
+
+  get running(): boolean {
+    return this.java !== undefined && this.stopping === undefined;
+  }
+
+  /**
+   * Once the broker is up: its data dir goes away with it, whoever stops it, and it lives as long
+   * as this process wants it, not longer. It does not keep Node alive, and when Node goes away
+   * (even by SIGKILL) the closed stdin pipe makes the launcher stop java.
+   */
+  async adopt(): Promise<void> {
+    const { child } = this.java!;
+    await writeFile(join(this.dataDir, REMOVE_ON_EXIT), '');
+    child.unref();
+    for (const stream of [child.stdin, child.stdout, child.stderr]) {
+      (stream as unknown as { unref?: () => void }).unref?.();
+    }
+  }
 
   /** Graceful stop: SIGTERM (controlled shutdown), SIGKILL after a grace period, data dir removed. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       activeBrokers.delete(this);
       uninstallExitHookIfIdle();
-      await this.kill();
+      if (this.java) await stopJava(this.java.child, this.java.javaPid);
+      this.java = undefined;
       await rm(this.dataDir, { recursive: true, force: true });
     })();
     return this.stopping;
   }
 
   /**
-   * Ends java and then the launcher. java is signalled directly (not through the stdin pipe, which
-   * would mark the data dir for removal), so the data dir of a failed start stays for reading.
+   * Kills the broker the way a crash would (SIGKILL by default: no controlled shutdown, nothing
+   * flushed by Kafka itself) and keeps its data dir and ports for `restart`.
    */
-  async kill(): Promise<void> {
-    signalProcess(this.javaPid, 'SIGTERM');
-    if (!(await waitForExit(this.child, STOP_GRACE_MS))) {
-      signalProcess(this.javaPid, 'SIGKILL');
-      if (this.child.pid !== undefined) signalProcess(-this.child.pid, 'SIGKILL');
-      await waitForExit(this.child, 5_000);
+  async crash(signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL'): Promise<void> {
+    if (this.stopping) throw new Error('the broker was stopped');
+    const java = this.java;
+    if (!java) return;
+    this.java = undefined;
+    // Unmarked, the data dir outlives java (the launcher removes only a marked one).
+    await rm(join(this.dataDir, REMOVE_ON_EXIT), { force: true });
+    signalProcess(java.javaPid, signal);
+    if (!(await waitForExit(java.child, STOP_GRACE_MS))) {
+      signalProcess(java.javaPid, 'SIGKILL');
+      await waitForExit(java.child, 5_000);
     }
-    this.child.stdin.end();
+    java.child.stdin.end();
+  }
+
+  /** Starts the broker again on the same ports and data dir, after `crash`. */
+  async restart(): Promise<void> {
+    if (this.stopping) throw new Error('the broker was stopped');
+    if (this.java) throw new Error('the broker is running; kill it first');
+    this.java = await this.launch();
+    await this.adopt();
+  }
+
+  /** Stops or continues the running JVM (a stall without a crash). */
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): void {
+    if (!this.java) throw new Error('the broker is not running');
+    signalProcess(this.java.javaPid, signal);
   }
 
   /** Synchronous last resort for process 'exit': the launcher removes the data dir after java. */
   killNow(): void {
-    if (isProcessAlive(this.javaPid)) signalProcess(this.javaPid, 'SIGTERM');
+    if (this.java && isProcessAlive(this.java.javaPid)) signalProcess(this.java.javaPid, 'SIGTERM');
   }
+}
+
+/** Marker file: the launcher removes the data dir after java exits only when it is there. */
+const REMOVE_ON_EXIT = '.remove-on-exit';
+
+/**
+ * Ends java and then the launcher. java is signalled directly (not through the stdin pipe, which
+ * would mark the data dir for removal), so the data dir of a failed start stays for reading.
+ */
+async function stopJava(child: LauncherProcess, javaPid: number): Promise<void> {
+  signalProcess(javaPid, 'SIGTERM');
+  signalProcess(javaPid, 'SIGCONT'); // a paused JVM acts on SIGTERM only once it runs again
+  if (!(await waitForExit(child, STOP_GRACE_MS))) {
+    signalProcess(javaPid, 'SIGKILL');
+    if (child.pid !== undefined) signalProcess(-child.pid, 'SIGKILL');
+    await waitForExit(child, 5_000);
+  }
+  child.stdin.end();
 }
 
 function readJavaPid(child: LauncherProcess): Promise<number> {

@@ -40,6 +40,23 @@ export interface PublishContext {
   signature?: string | undefined;
   /** For problem rendering of batch items. */
   language: 'en' | 'vi';
+  /** Set when the request carries an Idempotency-Key (see MessagesController and PublishRecovery). */
+  idempotency?: {
+    /** Value of the `lienthong-idempotency-key` Kafka header on every record written. */
+    tag: string;
+    /** Records an earlier attempt already wrote, by index in the request (0 for a single publish). */
+    written?: ReadonlyMap<number, WrittenRecord>;
+  };
+}
+
+/** A record an earlier attempt of the same idempotent request wrote, as read back from Kafka. */
+export interface WrittenRecord {
+  id: string;
+  topic: string;
+  partition: number;
+  offset: string;
+  /** Its `ce_time`: when the earlier attempt accepted it. */
+  acceptedAt: string;
 }
 
 /** Maximum records in one batch. */

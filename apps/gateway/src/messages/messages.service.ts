@@ -21,6 +21,7 @@ import type { CompiledSchema } from '@lienthong/schema';
 import { parseStrictJson, splitJsonArray } from '@lienthong/schema';
 import type { AgencyKey } from '@lienthong/trust';
 import { ReceiptSigner, parseAgencyJwks, sha256Base64url, verifyPublisherSignature } from '@lienthong/trust';
+import { IDEMPOTENCY_BATCH_INDEX_HEADER, IDEMPOTENCY_RECORD_HEADER } from '@lienthong/idempotency';
 import { LienthongMetrics, stopwatch } from '@lienthong/observability';
 import type { IHeaders } from 'kafkajs';
 import type { GatewayConfig } from '../config/gateway-config.js';
@@ -61,16 +62,20 @@ export class MessagesService {
   async publish(type: string, body: Buffer, context: PublishContext): Promise<PublishResult> {
     const version = this.authorise(type, context);
     const schema = this.validators.get(version);
-    const acceptedAt = new Date();
+    // A retry whose earlier attempt's record is already in Kafka answers from that record.
+    const written = context.idempotency?.written?.get(0);
+    const acceptedAt = written ? new Date(written.acceptedAt) : new Date();
     const prepared = this.prepare(schema, body, context, acceptedAt);
     if (context.signature !== undefined || schema.metadata.signatureRequired) {
       await this.checkSignature(type, body, context);
     }
     const topic = recordTopic(type);
-    const coordinates = await this.write(topic, () => this.producer.send(topic, prepared.record));
+    const coordinates =
+      written ?? (await this.write(topic, () => this.producer.send(topic, prepared.record)));
+    const id = written?.id ?? prepared.id;
     const signing = stopwatch();
     const receipt = await this.receipts.sign({
-      messageId: prepared.id,
+      messageId: id,
       type,
       schemaVersion: schema.version,
       publisher: context.agencyId,
@@ -83,7 +88,7 @@ export class MessagesService {
     this.metrics.receiptSigned(signing());
     this.metrics.accepted(type, context.agencyId);
     return {
-      id: prepared.id,
+      id,
       type,
       schemaVersion: schema.version,
       ...(version.state === 'deprecated' ? { schemaDeprecated: true as const } : {}),
@@ -123,14 +128,24 @@ export class MessagesService {
       });
     }
     const elements = splitJsonArray(body);
-    const acceptedAt = new Date();
+    const written = context.idempotency?.written;
+    const [earlier] = written?.values() ?? [];
+    const acceptedAt = earlier ? new Date(earlier.acceptedAt) : new Date();
     const results: (BatchItemResult | undefined)[] = [];
     const accepted: { index: number; prepared: PreparedRecord }[] = [];
     elements.forEach((element, index) => {
       try {
         accepted.push({
           index,
-          prepared: this.prepare(schema, element, { ...context, signature: undefined }, acceptedAt),
+          prepared: this.prepare(
+            schema,
+            element,
+            { ...context, signature: undefined },
+            acceptedAt,
+            index,
+            // Already parsed (and checked strictly) as part of the whole array: not again.
+            (parsed as unknown[])[index],
+          ),
         });
         results.push(undefined);
       } catch (error) {
@@ -142,23 +157,31 @@ export class MessagesService {
     const topic = recordTopic(type);
     let receipt: string | undefined;
     if (accepted.length > 0) {
-      const coordinates = await this.write(topic, () =>
-        this.producer.sendBatch(
-          topic,
-          accepted.map((a) => a.prepared.record),
-        ),
-      );
-      const records = accepted.map(({ index, prepared }, i) => {
-        const c = coordinates[i]!;
+      // Records an earlier attempt already wrote are not written again (idempotent retries).
+      const pending = written ? accepted.filter((a) => !written.has(a.index)) : accepted;
+      const fresh =
+        pending.length === 0
+          ? []
+          : await this.write(topic, () =>
+              this.producer.sendBatch(
+                topic,
+                pending.map((a) => a.prepared.record),
+              ),
+            );
+      let next = 0;
+      const records = accepted.map(({ index, prepared }) => {
+        const earlierRecord = written?.get(index);
+        const c = earlierRecord ?? fresh[next++]!;
+        const id = earlierRecord?.id ?? prepared.id;
         results[index] = {
           index,
           status: 'accepted',
-          id: prepared.id,
+          id,
           partition: c.partition,
           offset: c.offset,
         };
         return {
-          messageId: prepared.id,
+          messageId: id,
           bodySha256: sha256Base64url(prepared.body),
           topic,
           partition: c.partition,
@@ -211,8 +234,10 @@ export class MessagesService {
     body: Buffer,
     context: PublishContext,
     acceptedAt: Date,
+    batchIndex?: number,
+    parsed?: unknown,
   ): PreparedRecord {
-    const payload = parseStrictJson(body);
+    const payload = parsed === undefined ? parseStrictJson(body) : parsed;
     const validation = stopwatch();
     const errors = schema.validate(payload);
     this.metrics.schemaValidation(schema.type, validation());
@@ -243,6 +268,10 @@ export class MessagesService {
     };
     if (context.traceparent) headers[TRACEPARENT_HEADER] = context.traceparent;
     if (context.signature) headers[PUBLISHER_SIGNATURE_HEADER] = context.signature;
+    if (context.idempotency) {
+      headers[IDEMPOTENCY_RECORD_HEADER] = context.idempotency.tag;
+      if (batchIndex !== undefined) headers[IDEMPOTENCY_BATCH_INDEX_HEADER] = String(batchIndex);
+    }
     return { id, body, record: { key, value: body, headers } };
   }
 

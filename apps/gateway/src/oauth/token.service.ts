@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RegistryState } from '@lienthong/registry';
-import type { AgencyKey, AgencyTrust, JtiStore } from '@lienthong/trust';
+import type { AgencyKey, AgencyTrust, JtiStore, TrustReason } from '@lienthong/trust';
 import {
   AccessTokenIssuer,
   CLIENT_ASSERTION_TYPE,
+  CLOCK_SKEW_SECONDS,
   TrustError,
   parseAgencyJwks,
   verifyClientAssertion,
@@ -12,6 +13,15 @@ import { LienthongMetrics } from '@lienthong/observability';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { GATEWAY_CONFIG } from '../config/gateway-config.js';
 import { JTI_STORE } from '../trust/trust.module.js';
+
+/** Refusals that a caller's clock running fast or slow produces: their description says so. */
+const CLOCK_REASONS: ReadonlySet<TrustReason> = new Set<TrustReason>([
+  'token-expired',
+  'not-yet-valid',
+  'iat-in-future',
+  'iat-too-old',
+  'lifetime-too-long',
+]);
 
 /** RFC 6749 section 5.1 successful token response. */
 export interface TokenResponse {
@@ -83,7 +93,7 @@ export class TokenService {
         this.metrics.authFailure(error.reason, error.context);
         const code = error.oauthError ?? 'invalid_client';
         const status = code === 'invalid_client' ? 401 : code === 'temporarily_unavailable' ? 503 : 400;
-        throw new OAuthError(status, code, error.options.detail ?? error.reason, error.reason);
+        throw new OAuthError(status, code, describe(error), error.reason);
       }
       throw error;
     }
@@ -112,4 +122,18 @@ export class TokenService {
     }
     return { status: agency.status, keys };
   }
+}
+
+/**
+ * The error_description of a refused assertion (RFC 6749 section 5.2: printable ASCII only, so
+ * English). Time refusals name the gateway's clock, since a skewed client clock is their usual
+ * cause: the caller can compare it with its own (and with the response's Date header).
+ */
+function describe(error: TrustError): string {
+  const detail = error.options.detail ?? error.reason;
+  if (!CLOCK_REASONS.has(error.reason)) return detail;
+  return (
+    `${detail} Check the clock of the calling system: the gateway's clock reads ` +
+    `${new Date().toISOString()} and allows ${CLOCK_SKEW_SECONDS} s of skew.`
+  );
 }

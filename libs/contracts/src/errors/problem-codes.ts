@@ -49,6 +49,11 @@ export const PROBLEM_CATALOGUE = {
     en: 'The request body exceeds the size limit',
     vi: 'Nội dung yêu cầu vượt quá kích thước cho phép',
   },
+  'headers-too-large': {
+    status: 431,
+    en: 'The request headers exceed the size limit',
+    vi: 'Phần tiêu đề của yêu cầu vượt quá kích thước cho phép',
+  },
   'validation-failed': {
     status: 422,
     en: 'The record does not match the schema of its type',

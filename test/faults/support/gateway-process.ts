@@ -1,0 +1,107 @@
+// The gateway as a child process (node <build>/apps/gateway/src/main.js), so a scenario can
+// SIGKILL it mid-load and start it again on the same port.
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { pollUntil } from '../../support/poll-until.util.js';
+
+/**
+ * Where the fault suite builds the apps: a folder of its own inside dist/ (git-ignored, outside
+ * Jest's module map), so a build here never rewrites files under a gateway or benchmark someone
+ * else runs from dist/apps.
+ */
+export const FAULT_BUILD_DIR = join('dist', 'fault-build');
+
+/** `npm run build`'s swc command, into FAULT_BUILD_DIR. */
+export function buildApps(): void {
+  execFileSync(
+    process.execPath,
+    [
+      'node_modules/@swc/cli/bin/swc.js',
+      'apps',
+      'libs',
+      '--out-dir',
+      FAULT_BUILD_DIR,
+      '--copy-files',
+      '--ignore',
+      '**/*.spec.ts',
+      '--config-file',
+      '.swcrc',
+      '--quiet',
+    ],
+    { stdio: 'inherit' },
+  );
+}
+
+/** A gateway child process on a fixed port that survives its own SIGKILL and restart. */
+export class GatewayProcess {
+  private child: ChildProcess | undefined;
+  private output: string[] = [];
+
+  constructor(
+    readonly port: number,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts it and resolves once /health/ready answers 200. */
+  async start(): Promise<void> {
+    if (this.child) throw new Error('the gateway process is running');
+    this.output = [];
+    const child = spawn(process.execPath, [join(FAULT_BUILD_DIR, 'apps/gateway/src/main.js')], {
+      cwd: process.cwd(),
+      env: { ...process.env, HOST: '127.0.0.1', PORT: String(this.port), LOG_LEVEL: 'warn', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    const keep = (chunk: Buffer): void => {
+      this.output.push(chunk.toString());
+      if (this.output.length > 200) this.output.shift();
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    await pollUntil(
+      async () => {
+        if (child.exitCode !== null || child.signalCode !== null) {
+          throw new Error(`gateway exited: ${this.output.join('')}`);
+        }
+        return (await fetch(`${this.url}/health/ready`)).status === 200;
+      },
+      { timeoutMs: 90_000, intervalMs: 200, description: 'gateway process ready' },
+    );
+  }
+
+  /** SIGKILL: no shutdown hook runs, requests in flight are cut, claims are left as they were. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.child = undefined;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** The last lines it wrote (for failure messages). */
+  recentOutput(): string {
+    return this.output.join('');
+  }
+}
+
+/** A loopback port that was free a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
