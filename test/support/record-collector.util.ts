@@ -8,6 +8,8 @@ export interface CollectedRecord {
   key: Buffer | null;
   value: Buffer | null;
   headers: Record<string, string>;
+  /** The Kafka timestamp (epoch ms): when the producer wrote it. */
+  timestamp: number;
 }
 
 /**
@@ -35,6 +37,7 @@ export class RecordCollector {
           key: message.key,
           value: message.value,
           headers: stringHeaders(message.headers ?? {}),
+          timestamp: Number(message.timestamp),
         };
         this.all.push(record);
         const id = record.headers['ce_id'];

@@ -74,12 +74,30 @@ export async function startRouter(
 export interface ReceivedWebhook {
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** Order of this event among every receiver's events in this process (`eventSequence`). */
+  seq: number;
+  /** Wall-clock time of the event (epoch ms), to compare with Kafka timestamps. */
+  at: number;
 }
 
-/** A webhook receiver on loopback answering `status()` to every POST, keeping what it got. */
+let lastEventSequence = 0;
+
+/** A process-wide counter: events stamped with it can be ordered across receivers. */
+export function eventSequence(): number {
+  return ++lastEventSequence;
+}
+
+/**
+ * A webhook receiver on loopback answering `status` to every POST, keeping what it got. It
+ * answers after `delayMs` (0: at once; `Infinity`: never, it hangs until the caller gives up,
+ * and the request lands in `cutOff`).
+ */
 export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
+  /** Requests whose connection the caller closed before this receiver answered. */
+  readonly cutOff: ReceivedWebhook[] = [];
   status = 200;
+  delayMs = 0;
   private server: Server | undefined;
   url = '';
 
@@ -88,8 +106,23 @@ export class WebhookReceiver {
       const chunks: Buffer[] = [];
       request.on('data', (c: Buffer) => chunks.push(c));
       request.on('end', () => {
-        this.received.push({ headers: request.headers, body: Buffer.concat(chunks) });
-        response.writeHead(this.status, { 'content-type': 'text/plain' }).end('ok');
+        const received = {
+          headers: request.headers,
+          body: Buffer.concat(chunks),
+          seq: eventSequence(),
+          at: Date.now(),
+        };
+        this.received.push(received);
+        const answer = (): void => {
+          if (!response.destroyed)
+            response.writeHead(this.status, { 'content-type': 'text/plain' }).end('ok');
+        };
+        response.once('close', () => {
+          if (!response.writableFinished)
+            this.cutOff.push({ ...received, seq: eventSequence(), at: Date.now() });
+        });
+        if (this.delayMs === 0) answer();
+        else if (Number.isFinite(this.delayMs)) setTimeout(answer, this.delayMs).unref();
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));

@@ -26,7 +26,7 @@ export interface RouterConfig {
   webhookConnectTimeoutMs: number;
   webhookResponseTimeoutMs: number;
   webhookMaxResponseBytes: number;
-  /** Webhook requests in flight at once per batch. */
+  /** Webhook requests in flight at once per chunk, shared equally by its subscriptions. */
   webhookConcurrency: number;
   /** Delay before retry n (topic `lienthong.retry.<n>`); attempts = 1 + length. */
   retryDelaysMs: number[];

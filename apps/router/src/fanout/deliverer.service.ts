@@ -36,6 +36,8 @@ export interface Undeliverable {
   error: string;
 }
 
+type HandOffOutcome = 'delivered' | 'retried' | 'dead_lettered';
+
 /** Bounded error text for headers and audit: no payload, no URL query, at most 200 characters. */
 function shortError(error: string): string {
   return error.replace(/[\r\n]+/g, ' ').slice(0, 200);
@@ -71,34 +73,18 @@ export class Deliverer {
       else topics.set(topic, [message]);
     };
     const audits: AuditFacts[] = [];
-    const outcomes: [string, 'delivered' | 'retried' | 'dead_lettered'][] = [];
+    const outcomes: [string, HandOffOutcome][] = [];
     const now = new Date();
 
     const inbox = deliveries.filter((d) => d.subscription.delivery.mode === 'kafka');
     const webhook = deliveries.filter((d) => d.subscription.delivery.mode === 'webhook');
 
-    await this.kafka.ensureInboxes(inbox.map((d) => d.subscription.agency));
-    const signing = this.signers.deliveryKey();
-    for (const d of inbox) {
-      const signature = await signDelivery(
-        d.body,
-        { messageId: d.messageId, subscriptionId: d.subscription.id },
-        signing,
-      );
-      add(inboxTopic(d.subscription.agency), {
-        key: d.key,
-        value: d.body,
-        headers: {
-          ...d.carried,
-          [DELIVERY_HEADERS.subscription]: d.subscription.id,
-          [GATEWAY_SIGNATURE_HEADER]: signature,
-        },
-      });
-      audits.push(this.facts('delivered', d, 'inbox', now));
-      outcomes.push([d.subscription.id, 'delivered']);
-    }
-
-    const results = await this.webhooks.sendAll(webhook, (d) => this.webhookHeaders(d));
+    // Inboxes are written while the webhooks are called, not after: a subscriber that takes its
+    // time to answer must not delay the agencies reading their inbox.
+    const [, results] = await Promise.all([
+      this.writeInboxes(inbox, now, audits, outcomes),
+      this.webhooks.sendAll(webhook, (d) => this.webhookHeaders(d)),
+    ]);
     webhook.forEach((d, i) => {
       const result = results[i]!;
       if (result.ok) {
@@ -158,11 +144,52 @@ export class Deliverer {
       this.logger.warn(`poison record ${p.origin} dead-lettered: ${p.reason}`);
     }
 
-    const elapsed = stopwatch();
     await this.kafka.write([...topics].map(([topic, messages]) => ({ topic, messages })));
-    if (inbox.length > 0) this.metrics.deliveryDuration('inbox', elapsed());
     await this.audit.write(audits);
     for (const [subscription, outcome] of outcomes) this.metrics.delivery(subscription, outcome);
+  }
+
+  /** Signs and writes inbox deliveries; resolves once Kafka acknowledged them. */
+  private async writeInboxes(
+    inbox: Delivery[],
+    now: Date,
+    audits: AuditFacts[],
+    outcomes: [string, HandOffOutcome][],
+  ): Promise<void> {
+    if (inbox.length === 0) return;
+    await this.kafka.ensureInboxes(inbox.map((d) => d.subscription.agency));
+    const signing = this.signers.deliveryKey();
+    const topics = new Map<string, Message[]>();
+    // All at once: each signature is computed on the libuv thread pool, so awaiting them one by
+    // one left the pool idle between signatures.
+    const signatures = await Promise.all(
+      inbox.map((d) =>
+        signDelivery(d.body, { messageId: d.messageId, subscriptionId: d.subscription.id }, signing),
+      ),
+    );
+    for (const [i, d] of inbox.entries()) {
+      const signature = signatures[i]!;
+      const topic = inboxTopic(d.subscription.agency);
+      const message: Message = {
+        key: d.key,
+        value: d.body,
+        headers: {
+          ...d.carried,
+          [DELIVERY_HEADERS.subscription]: d.subscription.id,
+          [GATEWAY_SIGNATURE_HEADER]: signature,
+        },
+      };
+      const list = topics.get(topic);
+      if (list) list.push(message);
+      else topics.set(topic, [message]);
+    }
+    const elapsed = stopwatch();
+    await this.kafka.write([...topics].map(([topic, messages]) => ({ topic, messages })));
+    this.metrics.deliveryDuration('inbox', elapsed());
+    for (const d of inbox) {
+      audits.push(this.facts('delivered', d, 'inbox', now));
+      outcomes.push([d.subscription.id, 'delivered']);
+    }
   }
 
   /** Standard Webhooks headers plus CloudEvents HTTP binary-mode headers (`ce-*`). */

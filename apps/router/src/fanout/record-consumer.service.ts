@@ -132,7 +132,10 @@ export class RecordConsumer implements OnApplicationShutdown {
         })),
       );
       payload.resolveOffset(chunk[chunk.length - 1]!.offset);
-      await payload.commitOffsetsIfNecessary();
+      // Without autoCommitInterval/Threshold kafkajs would commit only when the whole batch is
+      // done (a fetch can hold thousands of records): commit each chunk once it is handed off,
+      // so a crash re-delivers at most the chunks in flight.
+      await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
       await payload.heartbeat();
     }
   }

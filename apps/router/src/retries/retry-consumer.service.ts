@@ -145,7 +145,7 @@ export class RetryConsumer implements OnApplicationShutdown {
       }
       await this.deliverer.handOff(deliveries, { undeliverable });
       payload.resolveOffset(due[due.length - 1]!.offset);
-      await payload.commitOffsetsIfNecessary();
+      await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
       await payload.heartbeat();
     }
     if (waitUntil !== undefined) {
