@@ -1,7 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { recordTopic } from '@lienthong/contracts';
 import { createKafkaClient } from '@lienthong/kafka';
@@ -10,38 +9,15 @@ import type { RunningGateway } from '../support/gateway.util.js';
 import { startGateway } from '../support/gateway.util.js';
 import { pollUntil } from '../support/poll-until.util.js';
 import { RecordCollector } from '../support/record-collector.util.js';
+import { freePort } from '../support/free-port.util.js';
+import { dossierStatusRecord } from '../support/catalogue-fixtures.util.js';
 
 const TYPE = 'procedure.dossier-status';
 const DIGITS = String(randomBytes(2).readUInt16BE() % 1000).padStart(3, '0');
 const WORKERS = 12;
 
 function dossier(n: number) {
-  return JSON.stringify({
-    dossierCode: `000.00.34.H29-251014-${DIGITS}${String(n).padStart(3, '0')}`,
-    procedureCode: '1.001193',
-    procedureName: 'Đăng ký khai sinh',
-    receivingAgency: '000.00.34.H29',
-    channel: 'ONLINE',
-    applicant: { fullName: 'Lê Minh Tâm', idNumber: '079093006789', phone: '0912345678' },
-    status: 'RECEIVED',
-    submittedAt: '2025-10-13T21:47:03+07:00',
-    receivedAt: '2025-10-14T08:05:12+07:00',
-    dueAt: '2025-10-21T17:00:00+07:00',
-    updatedAt: '2025-10-14T08:05:12+07:00',
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
+  return JSON.stringify(dossierStatusRecord(`000.00.34.H29-251014-${DIGITS}${String(n).padStart(3, '0')}`));
 }
 
 interface Child {

@@ -1,7 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { GATEWAY_SIGNATURE_HEADER, inboxTopic } from '@lienthong/delivery';
 import { createKafkaClient, ensureTopics } from '@lienthong/kafka';
@@ -11,6 +10,7 @@ import type { RunningGateway } from '../support/gateway.util.js';
 import { startGateway } from '../support/gateway.util.js';
 import { pollUntil } from '../support/poll-until.util.js';
 import { WebhookReceiver } from '../support/router.util.js';
+import { freePort } from '../support/free-port.util.js';
 
 const TYPE = 'procedure.dossier-status';
 /** A citizen id (12 digits) and a name no other test uses: recognisable anywhere in the logs. */
@@ -119,19 +119,6 @@ describe('gateway JSON logs: one line per request, no payloads, no personal data
     expect(all).not.toMatch(/"authorization"|lienthong-signature|"cookie"|"body"|"payload"/i);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 /** A built app run as operators run it (`node dist/apps/<app>/src/main.js`), every byte it writes kept. */
 class AppProcess {

@@ -1,7 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -11,6 +10,7 @@ import type { RunningRouter } from '../support/router.util.js';
 import { startRouter } from '../support/router.util.js';
 import { startGateway } from '../support/gateway.util.js';
 import { pollUntil } from '../support/poll-until.util.js';
+import { freePort } from '../support/free-port.util.js';
 
 const PROMETHEUS_MISSING =
   'prometheus is not on PATH. It comes with the Prometheus tools: on Debian or Ubuntu run ' +
@@ -34,20 +34,6 @@ interface QueryAnswer {
 interface RulesAnswer {
   status: string;
   data: { groups: { name: string; rules: { name: string; health: string }[] }[] };
-}
-
-/** A port the OS says is free now (Prometheus binds it a moment later; a clash fails the start). */
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen({ port: 0, host: '127.0.0.1' }, () => {
-      const address = server.address();
-      server.close(() =>
-        address && typeof address !== 'string' ? resolvePort(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 /** A real Prometheus server on a free loopback port, storing into a temporary directory. */

@@ -9,25 +9,14 @@ import { pollUntil } from '../support/poll-until.util.js';
 import { RecordCollector } from '../support/record-collector.util.js';
 import type { RunningRouter } from '../support/router.util.js';
 import { WebhookReceiver, startRouter } from '../support/router.util.js';
+import { dossierStatusRecord } from '../support/catalogue-fixtures.util.js';
 
 const TYPE = 'procedure.dossier-status';
 const RUN = randomBytes(3).toString('hex');
 const DIGITS = String(randomBytes(2).readUInt16BE() % 1000).padStart(3, '0');
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
-const dossier = {
-  dossierCode: `000.00.34.H29-251014-${DIGITS}777`,
-  procedureCode: '1.001193',
-  procedureName: 'Đăng ký khai sinh',
-  receivingAgency: '000.00.34.H29',
-  channel: 'ONLINE',
-  applicant: { fullName: 'Lê Minh Tâm', idNumber: '079093006789', phone: '0912345678' },
-  status: 'RECEIVED',
-  submittedAt: '2025-10-13T21:47:03+07:00',
-  receivedAt: '2025-10-14T08:05:12+07:00',
-  dueAt: '2025-10-21T17:00:00+07:00',
-  updatedAt: '2025-10-14T08:05:12+07:00',
-};
+const dossier = dossierStatusRecord(`000.00.34.H29-251014-${DIGITS}777`);
 
 describe('W3C traceparent: accepted on HTTP, carried in Kafka, continued by the router', () => {
   let gateway: RunningGateway;

@@ -23,7 +23,8 @@ import {
   receivedRecords,
   runDigits,
 } from './support/exactly-once.util.js';
-import { GatewayProcess, buildApps, freePort } from './support/gateway-process.js';
+import { freePort } from '../support/free-port.util.js';
+import { GatewayProcess, buildApps } from './support/gateway-process.js';
 
 const WORKERS = 12;
 const BATCH_EVERY = 4;

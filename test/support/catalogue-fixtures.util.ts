@@ -43,3 +43,20 @@ export function readCatalogueFixtures(dir = 'schemas'): CatalogueFixture[] {
       };
     });
 }
+
+/** A schema-valid `procedure.dossier-status` record (a birth registration received online). */
+export function dossierStatusRecord(dossierCode: string): Record<string, unknown> {
+  return {
+    dossierCode,
+    procedureCode: '1.001193',
+    procedureName: 'Đăng ký khai sinh',
+    receivingAgency: '000.00.34.H29',
+    channel: 'ONLINE',
+    applicant: { fullName: 'Lê Minh Tâm', idNumber: '079093006789', phone: '0912345678' },
+    status: 'RECEIVED',
+    submittedAt: '2025-10-13T21:47:03+07:00',
+    receivedAt: '2025-10-14T08:05:12+07:00',
+    dueAt: '2025-10-21T17:00:00+07:00',
+    updatedAt: '2025-10-14T08:05:12+07:00',
+  };
+}

@@ -9,25 +9,14 @@ import { verifyReceipt } from '@lienthong/trust';
 import { pollUntil } from '../../support/poll-until.util.js';
 import type { CollectedRecord } from '../../support/record-collector.util.js';
 import { RecordCollector, topicEndOffsets } from '../../support/record-collector.util.js';
+import { dossierStatusRecord } from '../../support/catalogue-fixtures.util.js';
 
 /** The record type the scenarios publish: keyed by dossier code, so records spread over partitions. */
 export const FAULT_TYPE = 'procedure.dossier-status';
 
 /** A unique, schema-valid dossier-status record (`run` keeps runs on one broker apart). */
 export function dossier(run: string, n: number): string {
-  return JSON.stringify({
-    dossierCode: `000.00.34.H29-251014-${run}${String(n).padStart(5, '0')}`,
-    procedureCode: '1.001193',
-    procedureName: 'Đăng ký khai sinh',
-    receivingAgency: '000.00.34.H29',
-    channel: 'ONLINE',
-    applicant: { fullName: 'Lê Minh Tâm', idNumber: '079093006789', phone: '0912345678' },
-    status: 'RECEIVED',
-    submittedAt: '2025-10-13T21:47:03+07:00',
-    receivedAt: '2025-10-14T08:05:12+07:00',
-    dueAt: '2025-10-21T17:00:00+07:00',
-    updatedAt: '2025-10-14T08:05:12+07:00',
-  });
+  return JSON.stringify(dossierStatusRecord(`000.00.34.H29-251014-${run}${String(n).padStart(5, '0')}`));
 }
 
 /** Three digits that tell this run's dossier codes apart from earlier runs on the same broker. */

@@ -1,11 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GatewayKeyring } from '@lienthong/trust';
 import { pollUntil } from '../../support/poll-until.util.js';
+import { freePort } from '../../support/free-port.util.js';
 
 /** `node dist/apps/router/src/main.js` running as a child process, as in production. */
 export interface RouterProcess {
@@ -19,19 +19,6 @@ export interface RouterProcess {
   kill(): Promise<void>;
   /** SIGTERM and wait for the exit (graceful shutdown). */
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 let webhookKeyFile: Promise<string> | undefined;
