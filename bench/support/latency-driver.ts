@@ -2,7 +2,8 @@
  * Load generator for the end-to-end latency benchmark, in its own process: publishes records
  * through the gateway at a fixed rate (open loop: a slow answer does not delay the next send)
  * and reads one subscriber's inbox; latency is from just before the HTTP request to the moment
- * the record with the receipt's id is read from the inbox. Prints one JSON line.
+ * the record with the receipt's id is read from the inbox (and, apart, until the gateway's
+ * answer: `publishAnswerMs`). Prints one JSON line.
  * argv: url token type rate seconds brokers inboxTopic recordsFile(JSON array of strings)
  */
 import { randomUUID } from 'node:crypto';
@@ -37,6 +38,7 @@ await new Promise((r) => setTimeout(r, 2_000)); // let the first fetch position 
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 const target = new URL(`${url}/v1/messages/${type}`);
 const sent = new Map<string, bigint>();
+const answered: bigint[] = [];
 const statuses: Record<string, number> = {};
 const publish = (body: Buffer) =>
   new Promise<void>((done) => {
@@ -56,6 +58,7 @@ const publish = (body: Buffer) =>
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
+          answered.push(process.hrtime.bigint() - t0);
           statuses[res.statusCode ?? 0] = (statuses[res.statusCode ?? 0] ?? 0) + 1;
           if (res.statusCode === 202)
             sent.set((JSON.parse(Buffer.concat(chunks).toString()) as { id: string }).id, t0);
@@ -97,5 +100,6 @@ process.stdout.write(
     statuses,
     delivered: samples.length,
     latencyMs: percentiles(samples, [50, 90, 99, 99.9]),
+    publishAnswerMs: percentiles(answered, [50, 90, 99, 99.9]),
   })}\n`,
 );
