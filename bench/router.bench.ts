@@ -8,6 +8,7 @@
  *     alternating rounds, each with a fresh consumer group;
  *  3. publish-to-inbox latency at a fixed rate (BENCH_RATE, 1,000 records/s) with one inbox
  *     subscription, the router caught up: from the HTTP request to the record read from the inbox.
+ * BENCH_CPU_PROF=<dir> profiles the gateway, BENCH_ROUTER_CPU_PROF=<dir> the router (--cpu-prof).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -68,7 +69,11 @@ async function countOutputs(kafka: Kafka, topics: string[], from: number, to: nu
 
 async function main(): Promise<void> {
   const broker = await startKafka({ log: (m) => process.stderr.write(`[local-kafka] ${m}\n`) });
-  const stack = await startStack({ brokers: broker.brokers });
+  const cpuProfDir = process.env['BENCH_CPU_PROF'];
+  const stack = await startStack({
+    brokers: broker.brokers,
+    gatewayNodeArgs: cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
+  });
   const kafka = createKafkaClient({ brokers: broker.brokers, clientId: 'bench-router' });
   const subscriptions: { token: string; id: string }[] = [];
   for (let i = 0; i < FANOUT; i++) {
