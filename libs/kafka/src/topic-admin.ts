@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { IHeaders, Kafka } from 'kafkajs';
 
 export interface TopicSpec {
   topic: string;
@@ -52,4 +52,30 @@ export async function isKafkaReachable(kafka: Kafka, timeoutMs: number): Promise
     clearTimeout(timer);
     await admin.disconnect().catch(() => undefined);
   }
+}
+
+/**
+ * Deletes a throw-away consumer group (one used to scan a topic range); failures are ignored, as
+ * an empty group expires on its own (offsets.retention) and deleting it is only tidiness.
+ */
+export async function deleteConsumerGroup(kafka: Kafka, groupId: string): Promise<void> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.deleteGroups([groupId]);
+  } catch {
+    // see above
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** Kafka headers as UTF-8 strings; a repeated header's values are joined with commas. */
+export function headersAsStrings(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    out[name] = Array.isArray(value) ? value.map(String).join(',') : String(value);
+  }
+  return out;
 }

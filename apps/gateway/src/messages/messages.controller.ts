@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer';
 import { Body, Controller, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { LienthongError, negotiateLanguage, problemStatus } from '@lienthong/contracts';
 import type { ClaimResult, IdempotencyClaim, IdempotencyStore } from '@lienthong/idempotency';
@@ -87,14 +86,6 @@ export class MessagesController {
       throw new LienthongError('unsupported-media-type');
     }
     if (!Buffer.isBuffer(body)) throw new LienthongError('empty-body');
-    // RFC 8259 section 8.1: JSON between systems is UTF-8. The body reaches Kafka byte for byte,
-    // so malformed sequences (which a decoder would silently turn into U+FFFD) are refused here.
-    if (!isUtf8(body)) {
-      throw new LienthongError('malformed-json', {
-        detail: 'The request body is not valid UTF-8.',
-        detailVi: 'Nội dung yêu cầu không phải UTF-8 hợp lệ.',
-      });
-    }
     const header = (name: string): string | undefined => {
       const value = request.headers[name];
       return Array.isArray(value) ? value.join(',') : value;

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CE_HEADERS, recordTopic } from '@lienthong/contracts';
 import { IDEMPOTENCY_BATCH_INDEX_HEADER, IDEMPOTENCY_RECORD_HEADER } from '@lienthong/idempotency';
-import type { IHeaders, Kafka } from 'kafkajs';
+import { deleteConsumerGroup, headersAsStrings } from '@lienthong/kafka';
+import type { Kafka } from 'kafkajs';
 import { KAFKA_CLIENT } from '../kafka/kafka.module.js';
 import type { WrittenRecord } from './messages.dto.js';
 
@@ -72,7 +73,7 @@ export class PublishRecovery {
               const offset = BigInt(message.offset);
               if (range === undefined || offset < range.first || offset > range.last)
                 return Promise.resolve();
-              const headers = stringHeaders(message.headers);
+              const headers = headersAsStrings(message.headers);
               if (headers[IDEMPOTENCY_RECORD_HEADER] === tag) {
                 const index = Number(headers[IDEMPOTENCY_BATCH_INDEX_HEADER] ?? '0');
                 const id = headers[CE_HEADERS.id];
@@ -97,7 +98,7 @@ export class PublishRecovery {
       });
     } finally {
       await consumer.disconnect().catch(() => undefined);
-      await this.deleteGroup(groupId);
+      await deleteConsumerGroup(this.kafka, groupId);
     }
     if (found.size > 0) this.logger.log(`found ${found.size} record(s) of an earlier attempt in ${topic}`);
     return found;
@@ -123,25 +124,4 @@ export class PublishRecovery {
       await admin.disconnect();
     }
   }
-
-  private async deleteGroup(groupId: string): Promise<void> {
-    const admin = this.kafka.admin();
-    try {
-      await admin.connect();
-      await admin.deleteGroups([groupId]);
-    } catch {
-      // An empty group expires on its own; deleting it is only tidiness.
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
-  }
-}
-
-function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (value === undefined) continue;
-    out[name] = Array.isArray(value) ? value.map(String).join(',') : String(value);
-  }
-  return out;
 }

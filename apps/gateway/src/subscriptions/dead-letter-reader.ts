@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { CE_HEADERS } from '@lienthong/contracts';
 import { DEAD_LETTER_TOPIC, DELIVERY_HEADERS } from '@lienthong/delivery';
-import type { IHeaders, Kafka } from 'kafkajs';
+import { deleteConsumerGroup, headersAsStrings } from '@lienthong/kafka';
+import type { Kafka } from 'kafkajs';
 
 /** One dead letter as the API lists it: where and why, never the payload. */
 export interface DeadLetterView {
@@ -53,7 +54,7 @@ export async function scanDeadLetters(
         .run({
           autoCommit: false,
           eachMessage: ({ partition, message }) => {
-            const headers = stringHeaders(message.headers);
+            const headers = headersAsStrings(message.headers);
             if (headers[DELIVERY_HEADERS.subscription] === subscriptionId) {
               found.push(view(partition, message.offset, headers));
             }
@@ -74,7 +75,7 @@ export async function scanDeadLetters(
     });
   } finally {
     await consumer.disconnect();
-    await deleteGroup(kafka, groupId);
+    await deleteConsumerGroup(kafka, groupId);
   }
   found.sort((a, b) => (a.deadLetteredAt ?? '').localeCompare(b.deadLetteredAt ?? ''));
   return {
@@ -101,18 +102,6 @@ async function endOffsets(kafka: Kafka): Promise<Map<number, bigint>> {
   }
 }
 
-async function deleteGroup(kafka: Kafka, groupId: string): Promise<void> {
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    await admin.deleteGroups([groupId]);
-  } catch {
-    // An empty group expires on its own (offsets.retention); deleting is only tidiness.
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
-}
-
 function view(partition: number, offset: string, headers: Record<string, string>): DeadLetterView {
   const entry: DeadLetterView = { partition, offset };
   const set = <K extends keyof DeadLetterView>(key: K, value: DeadLetterView[K] | undefined): void => {
@@ -128,13 +117,4 @@ function view(partition: number, offset: string, headers: Record<string, string>
   set('deadLetteredAt', headers[DELIVERY_HEADERS.deadLetteredAt]);
   set('origin', headers[DELIVERY_HEADERS.origin]);
   return entry;
-}
-
-function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (value === undefined) continue;
-    out[name] = Array.isArray(value) ? value.map(String).join(',') : String(value);
-  }
-  return out;
 }
