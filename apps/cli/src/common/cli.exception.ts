@@ -49,6 +49,8 @@ export interface Refusal {
   correlationId?: string;
   retryAfter?: string;
   errors: { pointer: string; message: string; keyword?: string }[];
+  /** What the caller can do next (added by the command, not sent by the gateway). */
+  hints?: string[];
 }
 
 /** The gateway said no. Exit 1. */

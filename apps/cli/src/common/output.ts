@@ -34,6 +34,7 @@ export function formatRefusal(refusal: Refusal): string {
   }
   if (refusal.correlationId) lines.push(`  correlation id: ${printable(refusal.correlationId)}`);
   if (refusal.retryAfter) lines.push(`  retry after: ${printable(refusal.retryAfter)} s`);
+  for (const hint of refusal.hints ?? []) lines.push(`  ${printable(hint)}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -30,7 +30,10 @@ describe('lienthong publish', () => {
     expect(request.headers.get('content-type')).toBe('application/json');
     expect(request.headers.get('authorization')).toMatch(/^Bearer at-/);
     expect(request.headers.has('lienthong-signature')).toBe(false);
-    expect(request.headers.has('idempotency-key')).toBe(false);
+    // Always one, so that a retry after an unknown outcome cannot write the record twice.
+    expect(request.headers.get('idempotency-key')).toMatch(
+      /^"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}"$/,
+    );
     const answer = JSON.parse(agency.ctx.out) as Record<string, unknown>;
     expect(answer).toMatchObject({ type: TYPE, schemaVersion: 1, topic: `lienthong.records.${TYPE}` });
     const verified = await verifyReceipt(answer['receipt'] as string, gateway.keyring.publicJwks(), {
@@ -111,6 +114,40 @@ describe('lienthong publish', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('prints the key it sent when a 503 leaves the outcome unknown, and a retry with it sends the same key', async () => {
+    gateway.overrides.set(`POST /v1/messages/${TYPE}`, () => {
+      const answer = problem(
+        503,
+        'kafka-unavailable',
+        'The message log is temporarily unavailable; retry later',
+      );
+      answer.headers.set('retry-after', '5');
+      return answer;
+    });
+    expect(await agency.run('publish', TYPE, 'record.json', ...agency.credentials)).toBe(1);
+    const sent = published()!.headers.get('idempotency-key')!.slice(1, -1);
+    expect(agency.ctx.err).toContain('503 kafka-unavailable');
+    expect(agency.ctx.err).toContain('retry after: 5 s');
+    expect(agency.ctx.err).toContain(
+      `outcome unknown: retry with the same key: lienthong publish … --idempotency-key ${sent}`,
+    );
+    expect(agency.ctx.err).toContain(`chưa rõ kết quả: hãy gửi lại với cùng khóa:`);
+
+    gateway.overrides.delete(`POST /v1/messages/${TYPE}`);
+    const before = gateway.requests.length;
+    expect(
+      await agency.run('publish', TYPE, 'record.json', ...agency.credentials, '--idempotency-key', sent),
+    ).toBe(0);
+    const retried = gateway.requests.slice(before).find((r) => r.path === `/v1/messages/${TYPE}`)!;
+    expect(retried.headers.get('idempotency-key')).toBe(`"${sent}"`);
+  });
+
+  it('adds no retry hint to a 4xx refusal (nothing was written)', async () => {
+    gateway.overrides.set(`POST /v1/messages/${TYPE}`, () => problem(403, 'forbidden', 'Not allowed'));
+    expect(await agency.run('publish', TYPE, 'record.json', ...agency.credentials)).toBe(1);
+    expect(agency.ctx.err).not.toContain('idempotency-key');
   });
 
   it.each([

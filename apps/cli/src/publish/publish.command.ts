@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -5,7 +6,7 @@ import { signDetached } from '@lienthong/trust';
 import type { AgencySigningKey } from '../common/agency-key-file.js';
 import { checkMessageType, openAgencySession, readAgencyCredentials } from '../common/agency-credentials.js';
 import type { CliContext } from '../common/cli-context.js';
-import { UnexpectedError, UsageError } from '../common/cli.exception.js';
+import { GatewayRefusalError, UnexpectedError, UsageError } from '../common/cli.exception.js';
 import { RECORD_FILE_MAX_BYTES, readInputFile, writeOutputFile } from '../common/cli-files.js';
 import type { Command } from '../common/command.js';
 import type { CommandLine } from '../common/command-line.js';
@@ -61,7 +62,8 @@ export const publishCommand: Command = {
         type: 'string',
         value: 'KEY',
         description:
-          'retry-safe key: the same key and body return the first receipt, nothing is written twice',
+          'retry-safe key: the same key and body return the first receipt, nothing is written twice ' +
+          '(default: a fresh UUID, printed when the outcome is unknown)',
       },
       {
         name: 'schema-version',
@@ -86,6 +88,9 @@ export const publishCommand: Command = {
     const type = checkMessageType(line.argument('TYPE'));
     const file = line.argument('FILE');
     const options = readPublishOptions(line);
+    // Always sent: after a 5xx the record may or may not be in Kafka, and only a retry with the
+    // same key can settle that without writing it twice.
+    options.idempotencyKey ??= randomUUID();
     const credentials = await readAgencyCredentials(line, ctx);
     const body = await readInputFile(ctx, file, 'record file', RECORD_FILE_MAX_BYTES);
     if (options.receiptOut !== undefined) await assertWritable(ctx, options.receiptOut);
@@ -93,7 +98,11 @@ export const publishCommand: Command = {
     const headers = await publishHeaders(body, type, options, credentials.key);
     const session = await openAgencySession(credentials, ctx);
     headers['authorization'] = `Bearer ${session.token.access_token}`;
-    const answer = await session.client.postJson(`/v1/messages/${type}`, body, headers);
+    const answer = await session.client
+      .postJson(`/v1/messages/${type}`, body, headers)
+      .catch((error: unknown) => {
+        throw withRetryHint(error, options.idempotencyKey!);
+      });
 
     // The record is in Kafka now: print the answer before anything else can fail.
     ctx.stdout(formatJson(answer.body));
@@ -161,6 +170,26 @@ export async function publishHeaders(
   if (options.schemaVersion !== undefined)
     headers[PUBLISH_HEADERS.schemaVersion] = String(options.schemaVersion);
   return headers;
+}
+
+/**
+ * A 5xx (e.g. `503 kafka-unavailable` after a broker stall) or a lost connection leaves the
+ * outcome unknown: the record may already be in Kafka. The way out is the same request with the
+ * same key, which answers with the first receipt or writes the record once.
+ */
+export function withRetryHint(error: unknown, idempotencyKey: string): unknown {
+  const retry = `lienthong publish … --idempotency-key ${idempotencyKey}`;
+  const hints = [
+    `outcome unknown: retry with the same key: ${retry}`,
+    `chưa rõ kết quả: hãy gửi lại với cùng khóa: ${retry}`,
+  ];
+  if (error instanceof GatewayRefusalError) {
+    if (error.refusal.status < 500) return error;
+    return new GatewayRefusalError({ ...error.refusal, hints: [...(error.refusal.hints ?? []), ...hints] });
+  }
+  if (error instanceof UnexpectedError)
+    return new UnexpectedError(`${error.message}\n  ${hints.join('\n  ')}`);
+  return error;
 }
 
 /** Fails before publishing when the receipt could not be written afterwards. */
