@@ -107,6 +107,11 @@ async function main(): Promise<void> {
     GATEWAY_SIGNING_KEYS_FILE: keysFile,
     // Both apps compared log errors only (the baseline's testing module reads LOG_LEVEL).
     LOG_LEVEL: 'error',
+    // The token benchmark measures issuance, not the per-agency limit (10/s by default).
+    RATE_LIMIT_TOKEN_PER_SECOND: '1000000',
+    RATE_LIMIT_TOKEN_BURST: '1000000',
+    RATE_LIMIT_PUBLISH_PER_SECOND: '100000000',
+    RATE_LIMIT_PUBLISH_BURST: '100000000',
     BOOTSTRAP_OPERATOR_ID: OPERATOR,
     BOOTSTRAP_OPERATOR_JWKS: JSON.stringify({
       keys: [{ ...(await exportJWK(operator.publicKey)), kid: 'op', alg: 'ES256' }],

@@ -85,6 +85,11 @@ export async function startStack(options: {
       GATEWAY_ISSUER: issuer,
       BOOTSTRAP_OPERATOR_ID: OPERATOR_ID,
       BOOTSTRAP_OPERATOR_JWKS: JSON.stringify({ keys: [operator.publicJwk] }),
+      // The benchmarks measure the gateway's cost per request, not its per-agency limits.
+      RATE_LIMIT_TOKEN_PER_SECOND: '1000000',
+      RATE_LIMIT_TOKEN_BURST: '1000000',
+      RATE_LIMIT_PUBLISH_PER_SECOND: '100000000',
+      RATE_LIMIT_PUBLISH_BURST: '100000000',
       ...options.gatewayEnv,
     },
   });

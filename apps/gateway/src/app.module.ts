@@ -18,6 +18,7 @@ import { RegistryModule } from './registry/registry.module.js';
 import { OAuthModule } from './oauth/oauth.module.js';
 import { SchemasModule } from './schemas/schemas.module.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { TrustModule } from './trust/trust.module.js';
 
 @Module({})
@@ -35,6 +36,7 @@ export class AppModule {
         KafkaModule,
         RegistryModule,
         TrustModule,
+        RateLimitModule,
         OAuthModule,
         AgenciesModule,
         MessagesModule,

@@ -94,6 +94,7 @@ export class LienthongMetrics {
   private readonly produceDuration: Histogram<'topic_family'>;
   private readonly produceErrors: Counter<'topic_family'>;
   private readonly tokensIssued: Counter<'agency'>;
+  private readonly rateLimitedRequests: Counter<'route' | 'agency'>;
   private readonly authFailures: Counter<'reason' | 'context'>;
   private readonly signingDuration: Histogram;
   private readonly deprecatedUsed: Counter<'type'>;
@@ -161,6 +162,12 @@ export class LienthongMetrics {
       name: 'lienthong_tokens_issued_total',
       help: 'Access tokens issued, by agency.',
       labelNames: ['agency'],
+      registers,
+    });
+    this.rateLimitedRequests = new Counter({
+      name: 'lienthong_rate_limited_total',
+      help: 'Requests refused with 429 rate-limited, by route (token, publish) and agency.',
+      labelNames: ['route', 'agency'],
       registers,
     });
     this.authFailures = new Counter({
@@ -260,6 +267,11 @@ export class LienthongMetrics {
 
   tokenIssued(agency: string): void {
     this.tokensIssued.inc({ agency: this.bounds.agency(agency) });
+  }
+
+  /** A request refused by an agency's rate limit; `route` is `token` or `publish`. */
+  rateLimited(route: 'token' | 'publish', agency: string): void {
+    this.rateLimitedRequests.inc({ route, agency: this.bounds.agency(agency) });
   }
 
   /** A refused credential: `reason` from TRUST_REASONS, `context` from TRUST_CONTEXTS. */

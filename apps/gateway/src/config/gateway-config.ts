@@ -35,6 +35,11 @@ export interface GatewayConfig {
   redisUrl: string | undefined;
   /** Webhook subscriptions may target private, loopback and link-local addresses, and plain http (tests, closed networks). */
   webhookAllowPrivateNetworks: boolean;
+  /** Per-agency token buckets (requests or records per second, burst). */
+  rateLimits: {
+    token: { ratePerSecond: number; burst: number };
+    publish: { ratePerSecond: number; burst: number };
+  };
   /** Level of the JSON logs (`LOG_LEVEL`): trace, debug, info, warn, error, fatal or silent. */
   logLevel: GatewayLogLevel;
 }
@@ -78,6 +83,18 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     redisUrl,
     webhookAllowPrivateNetworks: read.bool('WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    rateLimits: {
+      // A token lives for minutes: 10 a second per agency is far above any honest need.
+      token: {
+        ratePerSecond: read.int('RATE_LIMIT_TOKEN_PER_SECOND', 10, 1, 1_000_000),
+        burst: read.int('RATE_LIMIT_TOKEN_BURST', 20, 1, 1_000_000),
+      },
+      // A batch counts its records, so a burst must hold the largest batch (500).
+      publish: {
+        ratePerSecond: read.int('RATE_LIMIT_PUBLISH_PER_SECOND', 1_000, 1, 100_000_000),
+        burst: read.int('RATE_LIMIT_PUBLISH_BURST', 2_000, 500, 100_000_000),
+      },
+    },
   };
   if (config.publicUrl !== undefined && !/^https?:\/\/[^/?#]+\/?$/.test(config.publicUrl)) {
     read.problem('GATEWAY_PUBLIC_URL must be an http(s) origin, e.g. https://lienthong.example.gov.vn');

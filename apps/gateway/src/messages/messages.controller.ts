@@ -10,6 +10,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestWithPrincipal } from '../common/principal.js';
 import { RequireRole } from '../common/public.decorator.js';
+import { AgencyRateLimits } from '../rate-limit/rate-limit.service.js';
 import { IDEMPOTENCY_STORE } from '../trust/trust.module.js';
 import type { PublishContext } from './messages.dto.js';
 import { MessagesService } from './messages.service.js';
@@ -34,6 +35,7 @@ export class MessagesController {
   constructor(
     private readonly messages: MessagesService,
     private readonly recovery: PublishRecovery,
+    private readonly rateLimits: AgencyRateLimits,
     @Inject(IDEMPOTENCY_STORE) private readonly idempotency: IdempotencyStore,
   ) {}
 
@@ -46,7 +48,7 @@ export class MessagesController {
     @Req() request: FastifyRequest & RequestWithPrincipal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
-    const { context, payload } = this.read(request, body);
+    const { context, payload } = this.read(request, body, reply);
     return this.once(request, reply, type, 202, payload, context, (ctx) =>
       this.messages.publish(type, payload, ctx),
     );
@@ -61,7 +63,7 @@ export class MessagesController {
     @Req() request: FastifyRequest & RequestWithPrincipal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
-    const { context, payload } = this.read(request, body);
+    const { context, payload } = this.read(request, body, reply);
     return this.once(request, reply, type, 200, payload, context, (ctx) =>
       this.messages.publishBatch(type, payload, ctx),
     );
@@ -70,8 +72,10 @@ export class MessagesController {
   private read(
     request: FastifyRequest & RequestWithPrincipal,
     body: Buffer | undefined,
+    reply: FastifyReply,
   ): { context: PublishContext; payload: Buffer } {
     if (!request.principal) throw new Error('AccessGuard did not set a principal');
+    const agencyId = request.principal.agencyId;
     for (const name of Object.keys(request.headers)) {
       if (GATEWAY_OWNED_HEADER.test(name)) {
         throw new LienthongError('gateway-owned-header', {
@@ -98,6 +102,7 @@ export class MessagesController {
         schemaVersion: header('lienthong-schema-version'),
         signature: header('lienthong-signature'),
         language: negotiateLanguage(header('accept-language')),
+        admit: (records) => this.rateLimits.take('publish', agencyId, records, reply),
       },
     };
   }

@@ -40,6 +40,11 @@ export interface PublishContext {
   signature?: string | undefined;
   /** For problem rendering of batch items. */
   language: 'en' | 'vi';
+  /**
+   * Charges the agency's rate limit for this many records (throws `rate-limited`); called once
+   * the request is authorised and, for a batch, its records counted, before anything is written.
+   */
+  admit?: (records: number) => Promise<void>;
   /** Set when the request carries an Idempotency-Key (see MessagesController and PublishRecovery). */
   idempotency?: {
     /** Value of the `lienthong-idempotency-key` Kafka header on every record written. */

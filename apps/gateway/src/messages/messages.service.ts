@@ -61,6 +61,7 @@ export class MessagesService {
 
   async publish(type: string, body: Buffer, context: PublishContext): Promise<PublishResult> {
     const version = this.authorise(type, context);
+    await context.admit?.(1);
     const schema = this.validators.get(version);
     // A retry whose earlier attempt's record is already in Kafka answers from that record.
     const written = context.idempotency?.written?.get(0);
@@ -127,6 +128,7 @@ export class MessagesService {
         detailVi: 'Lô không mang chữ ký của bên gửi; hãy gửi từng bản ghi đã ký.',
       });
     }
+    await context.admit?.(parsed.length);
     const elements = splitJsonArray(body);
     const written = context.idempotency?.written;
     const [earlier] = written?.values() ?? [];

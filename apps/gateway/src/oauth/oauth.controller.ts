@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../common/public.decorator.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { GATEWAY_CONFIG } from '../config/gateway-config.js';
+import { AgencyRateLimits } from '../rate-limit/rate-limit.service.js';
 import { EXTRA_PUBLIC_KEYS } from '../trust/trust.module.js';
 import { OAuthError, TokenService } from './token.service.js';
 
@@ -15,6 +16,7 @@ export class OAuthController {
   constructor(
     private readonly tokens: TokenService,
     private readonly keyring: GatewayKeyring,
+    private readonly rateLimits: AgencyRateLimits,
     @Inject(EXTRA_PUBLIC_KEYS) private readonly extraKeys: Record<string, unknown>[],
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
@@ -32,7 +34,9 @@ export class OAuthController {
       if (!/^application\/x-www-form-urlencoded\b/i.test(contentType) || !Buffer.isBuffer(body)) {
         throw new OAuthError(400, 'invalid_request', 'send application/x-www-form-urlencoded', 'malformed');
       }
-      return await this.tokens.token(new URLSearchParams(body.toString('utf8')));
+      return await this.tokens.token(new URLSearchParams(body.toString('utf8')), (agencyId) =>
+        this.rateLimits.take('token', agencyId, 1, reply),
+      );
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
       void reply.status(error.status);

@@ -58,7 +58,14 @@ export class TokenService {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
-  async token(form: URLSearchParams): Promise<TokenResponse> {
+  /**
+   * `admit` charges the verified agency's rate limit (throws `rate-limited`) before a token is
+   * issued: limited per agency, not per address, so an agency behind a shared NAT is one bucket.
+   */
+  async token(
+    form: URLSearchParams,
+    admit: (agencyId: string) => Promise<void> = () => Promise.resolve(),
+  ): Promise<TokenResponse> {
     for (const name of new Set(form.keys())) {
       if (form.getAll(name).length > 1) {
         throw new OAuthError(400, 'invalid_request', `parameter ${name} is repeated`, 'malformed');
@@ -99,6 +106,7 @@ export class TokenService {
     }
     const agency = this.registry.agencies.get(verified.agencyId);
     if (!agency) throw new OAuthError(401, 'invalid_client', 'unknown agency', 'agency-unknown');
+    await admit(agency.id);
     const issued = await this.issuer.issueAccessToken(
       {
         agencyId: agency.id,

@@ -20,7 +20,7 @@ export const JTI_STORE = Symbol('JTI_STORE');
 /** Public JWKs published beside the gateway's own: the router's webhook (`v1a`) key. */
 export const EXTRA_PUBLIC_KEYS = Symbol('EXTRA_PUBLIC_KEYS');
 export const IDEMPOTENCY_STORE = Symbol('IDEMPOTENCY_STORE');
-const REDIS = Symbol('REDIS');
+export const REDIS = Symbol('REDIS');
 
 /** Closes the shared Redis connection (when configured) after everything else stopped. */
 @Injectable()
@@ -116,6 +116,7 @@ async function loadKeyring(config: GatewayConfig): Promise<GatewayKeyring> {
     ReceiptSigner,
     JTI_STORE,
     IDEMPOTENCY_STORE,
+    REDIS,
   ],
 })
 export class TrustModule {}

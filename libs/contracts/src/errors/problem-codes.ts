@@ -264,6 +264,11 @@ export const PROBLEM_CATALOGUE = {
     en: 'The webhook URL is not allowed; use https to a public address',
     vi: 'URL webhook không được phép; hãy dùng https tới một địa chỉ công khai',
   },
+  'rate-limited': {
+    status: 429,
+    en: 'Too many requests from your agency; retry after the time given',
+    vi: 'Cơ quan của bạn gửi quá nhiều yêu cầu; vui lòng thử lại sau khoảng thời gian đã nêu',
+  },
   'internal-error': {
     status: 500,
     en: 'Internal error; quote the correlation id when reporting it',
