@@ -66,6 +66,23 @@ describe('parseStrictJson', () => {
     expect(pointersOf('{"a/b":{"~":1,"~":2}}')).toEqual(['/a~1b/~0']);
   });
 
+  it('refuses lone surrogate escapes in values and names (RFC 8259 section 8.2)', () => {
+    expect(codeOf('{"a":"\\ud800"}')).toBe('malformed-json');
+    expect(codeOf('{"x\\udfff":1}')).toBe('malformed-json');
+    expect(codeOf('["ok","\\uDC00x"]')).toBe('malformed-json');
+    expect(codeOf('"\\ud83d"')).toBe('malformed-json');
+    expect(pointersOf('{"a":[1,{"b":"\\ud800"}]}')).toEqual(['/a/1/b']);
+    expect(pointersOf('{"a":{"x\\udfff":1}}')).toEqual(['/a/x\udfff']);
+  });
+
+  it('accepts surrogate pairs and escaped backslashes before a u', () => {
+    expect(parseStrictJson(Buffer.from('{"e":"\\ud83d\\ude00","\\ud83d\\ude00":1}'))).toEqual({
+      e: '😀',
+      '😀': 1,
+    });
+    expect(codeOf('{"p":"\\\\ud800"}')).toBeUndefined(); // the text `\ud800`, no escape
+  });
+
   it('finds the end of strings with escaped quotes and trailing backslashes', () => {
     // Escaped quotes and braces inside values and names must not look like structure.
     expect(codeOf('{"a":"x\\"}, \\"a\\": {","b":1}')).toBeUndefined();
