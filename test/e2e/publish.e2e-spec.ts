@@ -155,6 +155,18 @@ describe('POST /v1/messages/{type} against a real broker', () => {
         status: 400,
         code: 'duplicate-json-key',
       },
+      {
+        name: 'integer beyond 2^53-1',
+        body: valid.replace(/^\{/, '{"big":9007199254740993,'),
+        status: 400,
+        code: 'unsafe-integer',
+      },
+      {
+        name: 'lone surrogate escape',
+        body: valid.replace(/^\{/, '{"s":"\\ud800",'),
+        status: 400,
+        code: 'malformed-json',
+      },
       { name: 'too deep', body: '['.repeat(100) + ']'.repeat(100), status: 400, code: 'json-too-deep' },
       { name: 'empty body', body: '', status: 400, code: 'empty-body' },
       {

@@ -83,6 +83,22 @@ describe('parseStrictJson', () => {
     expect(codeOf('{"p":"\\\\ud800"}')).toBeUndefined(); // the text `\ud800`, no escape
   });
 
+  it('refuses integer literals outside ±(2^53−1) as unsafe-integer, with the pointer', () => {
+    expect(codeOf('{"n":9007199254740993}')).toBe('unsafe-integer');
+    expect(codeOf('{"n":-9007199254740993}')).toBe('unsafe-integer');
+    expect(codeOf('[1,9007199254740992]')).toBe('unsafe-integer');
+    expect(codeOf('123456789012345678901234567890')).toBe('unsafe-integer');
+    expect(pointersOf('{"a":[0,{"id":9007199254740993}]}')).toEqual(['/a/1/id']);
+  });
+
+  it('accepts safe integers, fractions, exponents, and long digit runs inside strings', () => {
+    expect(parseStrictJson(Buffer.from('[9007199254740991,-9007199254740991,0,-0]'))).toEqual([
+      9007199254740991, -9007199254740991, 0, -0,
+    ]);
+    expect(codeOf('[1e300,1.5,9007199254740993.5,-2E-5]')).toBeUndefined();
+    expect(codeOf('{"id":"9007199254740993","9007199254740993":1}')).toBeUndefined();
+  });
+
   it('finds the end of strings with escaped quotes and trailing backslashes', () => {
     // Escaped quotes and braces inside values and names must not look like structure.
     expect(codeOf('{"a":"x\\"}, \\"a\\": {","b":1}')).toBeUndefined();

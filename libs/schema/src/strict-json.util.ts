@@ -132,6 +132,38 @@ function scanMemberNames(text: string): void {
         top.names.add(name);
         top.lastName = name;
       }
+    } else if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39) /* 0-9 */) {
+      // RFC 8259 section 6: only integers within ±(2^53−1) are exact in every implementation;
+      // beyond that subscribers silently round. An integer literal (no fraction, no exponent)
+      // outside that range is refused; literals with a fraction or exponent are binary64 by
+      // their form. Fewer than 16 digits is always safe, so Number() runs only on long ones.
+      const start = i;
+      let integral = true;
+      let j = i + 1;
+      for (; j < n; j++) {
+        const d = text.charCodeAt(j);
+        if (d >= 0x30 && d <= 0x39) continue;
+        if (d === 0x2e /* . */ || d === 0x65 /* e */ || d === 0x45 /* E */ || d === 0x2b || d === 0x2d) {
+          integral = false;
+          continue;
+        }
+        break;
+      }
+      i = j - 1;
+      const digits = j - start - (c === 0x2d ? 1 : 0);
+      if (integral && digits >= 16 && !Number.isSafeInteger(Number(text.slice(start, j)))) {
+        throw new LienthongError('unsafe-integer', {
+          detail: `The integer ${text.slice(start, j)} is outside ±(2^53−1); declare the field as a string.`,
+          detailVi: `Số nguyên ${text.slice(start, j)} vượt quá phạm vi an toàn ±(2^53−1); hãy khai báo trường này là chuỗi.`,
+          errors: [
+            {
+              pointer: valuePointer(stack),
+              message: 'integer outside the safe range',
+              messageVi: 'số nguyên vượt quá phạm vi an toàn',
+            },
+          ],
+        });
+      }
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       if (stack.length >= MAX_JSON_DEPTH) {
         throw new LienthongError('json-too-deep', {
