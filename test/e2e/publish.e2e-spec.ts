@@ -127,9 +127,25 @@ describe('POST /v1/messages/{type} against a real broker', () => {
         name: 'type with illegal characters',
         path: '/v1/messages/..%2F..',
         body: valid,
-        status: 404,
-        code: 'unknown-type',
+        status: 400,
+        code: 'invalid-type-name',
       },
+      ...['Upper.Case', 'a..b', `a.${'b'.repeat(99)}`].flatMap((name) => [
+        {
+          name: `invalid type name ${name.slice(0, 12)}`,
+          path: `/v1/messages/${name}`,
+          body: valid,
+          status: 400,
+          code: 'invalid-type-name',
+        },
+        {
+          name: `invalid type name ${name.slice(0, 12)}, batch`,
+          path: `/v1/messages/${name}/batch`,
+          body: `[${valid}]`,
+          status: 400,
+          code: 'invalid-type-name',
+        },
+      ]),
       { name: 'malformed JSON', body: '{"citizenId": ', status: 400, code: 'malformed-json' },
       {
         name: 'not UTF-8',

@@ -406,11 +406,17 @@ describe('hostile inputs under legitimate load', () => {
       {
         name: 'path traversal as a type',
         send: () => post('/v1/messages/..%2F..%2Fetc%2Fpasswd', record(), json()),
-        status: 404,
-        code: 'unknown-type',
+        status: 400,
+        code: 'invalid-type-name',
       },
       {
-        name: '5000-character type',
+        name: '101-character type',
+        send: () => post(`/v1/messages/a.${'b'.repeat(99)}`, record(), json()),
+        status: 400,
+        code: 'invalid-type-name',
+      },
+      {
+        name: '5000-character type (past the router 1024-character parameter limit)',
         send: () => post(`/v1/messages/${'a'.repeat(5000)}`, record(), json()),
         status: 404,
         code: 'route-not-found',

@@ -312,8 +312,14 @@ export class MessagesService {
 
   /** The version named by `Lienthong-Schema-Version`, else the newest enabled one. */
   private schemaVersionFor(type: string, requested: string | undefined): SchemaVersion {
-    const known = isMessageType(type) && this.registry.latest(type) !== undefined;
-    if (!known) {
+    // A name that cannot be a type is the caller's mistake, not a missing type (docs/registry.md).
+    if (!isMessageType(type)) {
+      throw new LienthongError('invalid-type-name', {
+        detail: `"${type}" is not a valid type name: lower-case words of letters, digits and hyphens, separated by dots.`,
+        detailVi: `"${type}" không phải tên loại hợp lệ: các từ chữ thường, chữ số và gạch nối, ngăn cách bởi dấu chấm.`,
+      });
+    }
+    if (this.registry.latest(type) === undefined) {
       throw new LienthongError('unknown-type', {
         detail: `No message type "${type}" is registered.`,
         detailVi: `Chưa đăng ký loại thông điệp "${type}".`,
