@@ -152,9 +152,11 @@ function scanMemberNames(text: string): void {
       i = j - 1;
       const digits = j - start - (c === 0x2d ? 1 : 0);
       if (integral && digits >= 16 && !Number.isSafeInteger(Number(text.slice(start, j)))) {
+        // Quote at most 32 characters: a 20,000-digit literal must not be echoed back whole.
+        const shown = j - start > 32 ? `${text.slice(start, start + 32)}…` : text.slice(start, j);
         throw new LienthongError('unsafe-integer', {
-          detail: `The integer ${text.slice(start, j)} is outside ±(2^53−1); declare the field as a string.`,
-          detailVi: `Số nguyên ${text.slice(start, j)} vượt quá phạm vi an toàn ±(2^53−1); hãy khai báo trường này là chuỗi.`,
+          detail: `The integer ${shown} is outside ±(2^53−1); declare the field as a string.`,
+          detailVi: `Số nguyên ${shown} vượt quá phạm vi an toàn ±(2^53−1); hãy khai báo trường này là chuỗi.`,
           errors: [
             {
               pointer: valuePointer(stack),
