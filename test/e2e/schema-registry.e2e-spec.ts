@@ -218,6 +218,12 @@ describe('schema registry API (/v1/schemas) against a real broker', () => {
       ['an id that is not a number', '/v1/schemas/ids/x1', 404, 'unknown-schema-version'],
       ['an invalid type name', '/v1/schemas/Not_A.Type/versions', 400, 'invalid-type-name'],
       ['an invalid type name, config', '/v1/schemas/Not_A.Type/config', 400, 'invalid-type-name'],
+      // Upper case, an empty word, and 101 characters (past Fastify's default maxParamLength).
+      ...['Upper.Case', 'a..b', `a.${'b'.repeat(99)}`].flatMap((name): [string, string, number, string][] => [
+        [`${name.slice(0, 12)}, versions`, `/v1/schemas/${name}/versions`, 400, 'invalid-type-name'],
+        [`${name.slice(0, 12)}, one version`, `/v1/schemas/${name}/versions/1`, 400, 'invalid-type-name'],
+        [`${name.slice(0, 12)}, config`, `/v1/schemas/${name}/config`, 400, 'invalid-type-name'],
+      ]),
     ])('%s -> %i %s', async (_name, path, status, code) => {
       const answer = await call('GET', path);
       expect(answer.status).toBe(status);

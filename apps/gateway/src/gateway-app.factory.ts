@@ -17,6 +17,10 @@ export function createGatewayAdapter(config: GatewayConfig): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: config.maxBodyBytes,
     genReqId: httpRequestId,
+    // Fastify's router answers 404 for a path parameter over 100 characters (its default) before
+    // any handler runs; a type name of 101+ characters must reach the handler to be refused as
+    // 400 invalid-type-name (docs/registry.md). 1024 still bounds the router's work.
+    maxParamLength: 1024,
     // Fastify's own JSON handling is replaced below; keep its poisoning guards on regardless.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',

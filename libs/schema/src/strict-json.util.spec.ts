@@ -66,6 +66,44 @@ describe('parseStrictJson', () => {
     expect(pointersOf('{"a/b":{"~":1,"~":2}}')).toEqual(['/a~1b/~0']);
   });
 
+  it('refuses lone surrogate escapes in values and names (RFC 8259 section 8.2)', () => {
+    expect(codeOf('{"a":"\\ud800"}')).toBe('malformed-json');
+    expect(codeOf('{"x\\udfff":1}')).toBe('malformed-json');
+    expect(codeOf('["ok","\\uDC00x"]')).toBe('malformed-json');
+    expect(codeOf('"\\ud83d"')).toBe('malformed-json');
+    expect(pointersOf('{"a":[1,{"b":"\\ud800"}]}')).toEqual(['/a/1/b']);
+    expect(pointersOf('{"a":{"x\\udfff":1}}')).toEqual(['/a/x\udfff']);
+  });
+
+  it('accepts surrogate pairs and escaped backslashes before a u', () => {
+    expect(parseStrictJson(Buffer.from('{"e":"\\ud83d\\ude00","\\ud83d\\ude00":1}'))).toEqual({
+      e: '😀',
+      '😀': 1,
+    });
+    expect(codeOf('{"p":"\\\\ud800"}')).toBeUndefined(); // the text `\ud800`, no escape
+  });
+
+  it('refuses integer literals outside ±(2^53−1) as unsafe-integer, with the pointer', () => {
+    expect(codeOf('{"n":9007199254740993}')).toBe('unsafe-integer');
+    expect(codeOf('{"n":-9007199254740993}')).toBe('unsafe-integer');
+    expect(codeOf('[1,9007199254740992]')).toBe('unsafe-integer');
+    expect(codeOf('123456789012345678901234567890')).toBe('unsafe-integer');
+    expect(pointersOf('{"a":[0,{"id":9007199254740993}]}')).toEqual(['/a/1/id']);
+    try {
+      parseStrictJson(Buffer.from(`[${'9'.repeat(20_000)}]`));
+    } catch (error) {
+      expect((error as LienthongError).options.detail?.length).toBeLessThan(120);
+    }
+  });
+
+  it('accepts safe integers, fractions, exponents, and long digit runs inside strings', () => {
+    expect(parseStrictJson(Buffer.from('[9007199254740991,-9007199254740991,0,-0]'))).toEqual([
+      9007199254740991, -9007199254740991, 0, -0,
+    ]);
+    expect(codeOf('[1e300,1.5,9007199254740993.5,-2E-5]')).toBeUndefined();
+    expect(codeOf('{"id":"9007199254740993","9007199254740993":1}')).toBeUndefined();
+  });
+
   it('finds the end of strings with escaped quotes and trailing backslashes', () => {
     // Escaped quotes and braces inside values and names must not look like structure.
     expect(codeOf('{"a":"x\\"}, \\"a\\": {","b":1}')).toBeUndefined();

@@ -9,6 +9,14 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
+ * A `\u` escape for a UTF-16 surrogate (D800 to DFFF). Only strings matching it can decode to a
+ * lone surrogate: the text itself came through a fatal UTF-8 decoder, so it holds none raw.
+ */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+/** In `u` mode a well-formed pair is one code point, so this matches only a lone surrogate. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
  * Parses a request body as one JSON value, stricter than JSON.parse: the bytes must be UTF-8
  * (RFC 8259 section 8.1), no object may repeat a member name (section 4 leaves that undefined,
  * and parsers disagree on which one wins), prototype-pollution keys are refused, and nesting is
@@ -55,6 +63,9 @@ interface Frame {
 function scanMemberNames(text: string): void {
   const stack: Frame[] = [];
   const n = text.length;
+  // One native pass decides whether any string needs the surrogate check; almost no body has
+  // a surrogate escape, so the per-string work below is skipped entirely.
+  const maySurrogate = SURROGATE_ESCAPE.test(text);
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
@@ -69,8 +80,28 @@ function scanMemberNames(text: string): void {
         i = text.indexOf('"', i + 1);
       }
       const top = stack[stack.length - 1];
-      if (top?.isObject && top.expectName) {
-        const raw = text.slice(start, i);
+      const isName = top?.isObject === true && top.expectName;
+      const raw = isName || maySurrogate ? text.slice(start, i) : '';
+      // RFC 8259 section 8.2: a string holding an unpaired surrogate is not Unicode text, and
+      // receivers decode it differently (U+FFFD, an error, or the raw code unit).
+      if (
+        maySurrogate &&
+        SURROGATE_ESCAPE.test(raw) &&
+        LONE_SURROGATE.test(JSON.parse(`"${raw}"`) as string)
+      ) {
+        throw new LienthongError('malformed-json', {
+          detail: 'A string contains an unpaired UTF-16 surrogate escape, which is not valid Unicode.',
+          detailVi: 'Một chuỗi chứa mã thay thế UTF-16 (surrogate) đứng lẻ, không phải ký tự Unicode hợp lệ.',
+          errors: [
+            {
+              pointer: isName ? memberPointer(stack, JSON.parse(`"${raw}"`) as string) : valuePointer(stack),
+              message: 'unpaired surrogate in string',
+              messageVi: 'chuỗi chứa mã thay thế đứng lẻ',
+            },
+          ],
+        });
+      }
+      if (top && isName) {
         const name = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
         if (FORBIDDEN_KEYS.has(name)) {
           throw new LienthongError('forbidden-json-key', {
@@ -100,6 +131,40 @@ function scanMemberNames(text: string): void {
         }
         top.names.add(name);
         top.lastName = name;
+      }
+    } else if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39) /* 0-9 */) {
+      // RFC 8259 section 6: only integers within ±(2^53−1) are exact in every implementation;
+      // beyond that subscribers silently round. An integer literal (no fraction, no exponent)
+      // outside that range is refused; literals with a fraction or exponent are binary64 by
+      // their form. Fewer than 16 digits is always safe, so Number() runs only on long ones.
+      const start = i;
+      let integral = true;
+      let j = i + 1;
+      for (; j < n; j++) {
+        const d = text.charCodeAt(j);
+        if (d >= 0x30 && d <= 0x39) continue;
+        if (d === 0x2e /* . */ || d === 0x65 /* e */ || d === 0x45 /* E */ || d === 0x2b || d === 0x2d) {
+          integral = false;
+          continue;
+        }
+        break;
+      }
+      i = j - 1;
+      const digits = j - start - (c === 0x2d ? 1 : 0);
+      if (integral && digits >= 16 && !Number.isSafeInteger(Number(text.slice(start, j)))) {
+        // Quote at most 32 characters: a 20,000-digit literal must not be echoed back whole.
+        const shown = j - start > 32 ? `${text.slice(start, start + 32)}…` : text.slice(start, j);
+        throw new LienthongError('unsafe-integer', {
+          detail: `The integer ${shown} is outside ±(2^53−1); declare the field as a string.`,
+          detailVi: `Số nguyên ${shown} vượt quá phạm vi an toàn ±(2^53−1); hãy khai báo trường này là chuỗi.`,
+          errors: [
+            {
+              pointer: valuePointer(stack),
+              message: 'integer outside the safe range',
+              messageVi: 'số nguyên vượt quá phạm vi an toàn',
+            },
+          ],
+        });
       }
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       if (stack.length >= MAX_JSON_DEPTH) {
@@ -132,6 +197,13 @@ function memberPointer(stack: readonly Frame[], name: string): string {
     pointer += `/${frame.isObject ? escapePointer(frame.lastName) : frame.index}`;
   }
   return `${pointer}/${escapePointer(name)}`;
+}
+
+/** The JSON Pointer of the value being read at the innermost frame of `stack`. */
+function valuePointer(stack: readonly Frame[]): string {
+  let pointer = '';
+  for (const frame of stack) pointer += `/${frame.isObject ? escapePointer(frame.lastName) : frame.index}`;
+  return pointer;
 }
 
 /** RFC 6901 section 3: `~` becomes `~0`, `/` becomes `~1`. */

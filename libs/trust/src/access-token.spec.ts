@@ -272,6 +272,8 @@ describe('AccessTokenVerifier refuses', () => {
   it('an embedded jwk header', async () => {
     expect(await verify(forge({}, { jwk: keyring.publicJwks().keys[0] }))).toBe('header-not-allowed');
   });
+  it('b64: false without crit (RFC 7797 section 6)', async () =>
+    expect(await verify(forge({}, { b64: false }))).toBe('header-not-allowed'));
   it('an unknown crit', async () =>
     expect(await verify(forge({}, { crit: ['exp'] }))).toBe('crit-unsupported'));
 

@@ -238,6 +238,10 @@ describe('verifyClientAssertion refuses', () => {
     );
   });
 
+  it('b64: false without crit (RFC 7797 section 6)', async () => {
+    expect(await verify(assertion({}, { b64: false }))).toBe('header-not-allowed');
+  });
+
   it('crit naming b64 (unencoded payloads are not supported)', async () => {
     expect(await verify(assertion({}, { crit: ['b64'], b64: false }))).toBe('crit-unsupported');
   });

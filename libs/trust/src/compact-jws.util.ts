@@ -89,7 +89,7 @@ export function splitCompactJws(
 
 /**
  * The header rules shared by every JWS Lienthong accepts: an allowed `alg`, no key-bearing
- * parameters, no `crit` (RFC 7515 section 4.1.11: we understand no extension, so any listed
+ * parameters, no `b64` outside `crit` (RFC 7797 section 6), no `crit` (RFC 7515 section 4.1.11: we understand no extension, so any listed
  * one must be refused), a well-formed `kid`. Then the signature segment must be present.
  */
 export function checkHeader(
@@ -103,6 +103,10 @@ export function checkHeader(
   for (const name of KEY_BEARING_HEADERS) {
     if (name in header) throw new TrustError(context, 'header-not-allowed');
   }
+  // RFC 7797 section 6: `b64` is only meaningful when `crit` lists it. Without `crit`, jose
+  // ignores it and verifies the payload as base64url, so a header saying `"b64": false` would be
+  // read two ways (by us and by a peer honouring it); refuse it outright.
+  if ('b64' in header && !('crit' in header)) throw new TrustError(context, 'header-not-allowed');
   if ('crit' in header) throw new TrustError(context, 'crit-unsupported');
   const kid = header.kid;
   if (kid === undefined) throw new TrustError(context, 'kid-missing');

@@ -214,6 +214,9 @@ describe('verifyPublisherSignature refuses', () => {
   it('an embedded jwk header', async () => {
     expect(await verify(craftDetached(header({ jwk: key.publicJwk })))).toBe('header-not-allowed');
   });
+  it('b64: false without crit (RFC 7797 section 6)', async () => {
+    expect(await verify(craftDetached(header({ b64: false })))).toBe('header-not-allowed');
+  });
   it('an unknown crit', async () => {
     expect(await verify(craftDetached(header({ crit: ['lienthong_type'] })))).toBe('crit-unsupported');
   });

@@ -103,8 +103,8 @@ export const TRUST_REASON_DETAILS: Readonly<Record<TrustReason, { en: string; vi
     vi: 'Thuật toán ký không khớp với khoá đã đăng ký.',
   },
   'header-not-allowed': {
-    en: 'The JWS header carries a parameter that is not allowed (jku, x5u, jwk, x5c).',
-    vi: 'Tiêu đề JWS chứa tham số không được phép (jku, x5u, jwk, x5c).',
+    en: 'The JWS header carries a parameter that is not allowed (jku, x5u, jwk, x5c, or b64 without crit).',
+    vi: 'Tiêu đề JWS chứa tham số không được phép (jku, x5u, jwk, x5c, hoặc b64 khi không có crit).',
   },
   'crit-unsupported': {
     en: 'The JWS header marks an extension as critical that is not supported.',

@@ -8,7 +8,6 @@ import {
   RECORD_CONTENT_TYPE,
   TRACEPARENT_HEADER,
   dataSchemaUri,
-  isMessageType,
   newRecordId,
   recordTopic,
   toProblemDetails,
@@ -27,6 +26,7 @@ import type { IHeaders } from 'kafkajs';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { GATEWAY_CONFIG } from '../config/gateway-config.js';
 import type { BatchItemResult, BatchResult, PublishContext, PublishResult } from './messages.dto.js';
+import { parseTypeName } from '../schemas/schemas.dto.js';
 import { MAX_BATCH_RECORDS } from './messages.dto.js';
 
 /** W3C Trace Context `traceparent`, version 00 (section 3.2). */
@@ -314,8 +314,9 @@ export class MessagesService {
 
   /** The version named by `Lienthong-Schema-Version`, else the newest enabled one. */
   private schemaVersionFor(type: string, requested: string | undefined): SchemaVersion {
-    const known = isMessageType(type) && this.registry.latest(type) !== undefined;
-    if (!known) {
+    // A name that cannot be a type is the caller's mistake, not a missing type (docs/registry.md).
+    parseTypeName(type);
+    if (this.registry.latest(type) === undefined) {
       throw new LienthongError('unknown-type', {
         detail: `No message type "${type}" is registered.`,
         detailVi: `Chưa đăng ký loại thông điệp "${type}".`,

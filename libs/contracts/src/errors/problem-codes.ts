@@ -29,6 +29,11 @@ export const PROBLEM_CATALOGUE = {
     en: 'The request body is nested too deeply',
     vi: 'Nội dung yêu cầu lồng nhau quá sâu',
   },
+  'unsafe-integer': {
+    status: 400,
+    en: 'The request body holds an integer outside the safe range ±(2^53−1); declare such a field as a string',
+    vi: 'Số nguyên vượt quá phạm vi an toàn ±(2^53−1); hãy khai báo trường này là chuỗi',
+  },
   'empty-body': {
     status: 400,
     en: 'The request body is empty',
