@@ -101,7 +101,12 @@ export async function startStack(options: {
     const cpuProfDir = process.env['BENCH_ROUTER_CPU_PROF'];
     router = spawnNode('apps/router/src/main.js', {
       nodeArgs: cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
-      env: { ...common, ROUTER_PORT: String(routerPort), ...env },
+      env: {
+        ...common,
+        ROUTER_PORT: String(routerPort),
+        KEY_PSEUDONYM_SECRET: 'bench-key-pseudonym-secret-of-32+characters',
+        ...env,
+      },
     });
     await waitForOk(`http://127.0.0.1:${routerPort}/health/ready`, router);
     return router;

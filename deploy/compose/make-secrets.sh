@@ -3,6 +3,7 @@
 #   gateway-signing-keys.json       the gateways' private JWKS (ES256): tokens, receipts; every
 #                                   gateway replica and the router read the same file
 #   webhook-signing-key.json        the router's Ed25519 key (EdDSA): webhook `v1a` signatures
+#   key-pseudonym-secret.txt        the router's KEY_PSEUDONYM_SECRET_FILE: 32 random bytes, base64url
 #   bootstrap-operator.jwks.json    the bootstrap operator's public JWKS (BOOTSTRAP_OPERATOR_JWKS)
 #   bootstrap-operator.private.jwk.json   the operator's private key: keep it, give it to the
 #                                   operator's `lienthong --key`, never to the gateway
@@ -28,6 +29,13 @@ keyring() { # $1 = file, $2 = alg
 keyring "$out/gateway-signing-keys.json" ES256
 keyring "$out/webhook-signing-key.json" EdDSA
 
+if [ -f "$out/key-pseudonym-secret.txt" ]; then
+  echo "kept $out/key-pseudonym-secret.txt"
+else
+  node -e "process.stdout.write(require('node:crypto').randomBytes(32).toString('base64url'))" > "$out/key-pseudonym-secret.txt"
+  echo "wrote $out/key-pseudonym-secret.txt"
+fi
+
 if [ -f "$out/bootstrap-operator.jwks.json" ]; then
   echo "kept $out/bootstrap-operator.jwks.json"
 else
@@ -44,5 +52,6 @@ else
 fi
 
 # The containers run as uid 1000 (`node`); compose bind-mounts secret files as they are on disk.
-chmod 0444 "$out/gateway-signing-keys.json" "$out/webhook-signing-key.json" "$out/bootstrap-operator.jwks.json"
+chmod 0444 "$out/gateway-signing-keys.json" "$out/webhook-signing-key.json" "$out/bootstrap-operator.jwks.json" \
+  "$out/key-pseudonym-secret.txt"
 echo "secrets are world-readable for uid 1000 in the containers; keep $out on a host only operators reach"

@@ -235,6 +235,7 @@ describe('router and subscriber demo JSON logs: nothing from records, webhooks o
       RETRY_DELAYS_MS: '300,600',
       RETRY_JITTER: '0.1',
       ROUTER_TOPIC_REFRESH_MS: '500',
+      KEY_PSEUDONYM_SECRET: 'logs-test-key-pseudonym-secret-of-32+chars',
     });
     await pollUntil(
       async () => {

@@ -289,6 +289,7 @@ describe('deploy/compose', () => {
     });
     expect(router.secrets?.map((s) => s.source).sort()).toEqual([
       'gateway-signing-keys',
+      'key-pseudonym-secret',
       'webhook-signing-key',
     ]);
     expectOnlyKnownVariables(env, ROUTER_CONFIG_SOURCE);
@@ -631,7 +632,10 @@ describe('deploy/kubernetes', () => {
     }
     const audit = find('KafkaTopic', 'lienthong-audit').spec!;
     expect(audit).toMatchObject({ topicName: 'lienthong.audit', replicas: 3 });
-    expect(audit['partitions']).toBe(loadRouterConfig({ KAFKA_BROKERS: 'k:9092' }).auditTopicPartitions);
+    expect(audit['partitions']).toBe(
+      loadRouterConfig({ KAFKA_BROKERS: 'k:9092', KEY_PSEUDONYM_SECRET: 'x'.repeat(32) })
+        .auditTopicPartitions,
+    );
   });
 
   describe.each([

@@ -21,6 +21,9 @@ export interface RunningRouter {
   close(): Promise<void>;
 }
 
+/** The router-level pseudonym secret of every test router (subscriptions without their own). */
+export const TEST_KEY_PSEUDONYM_SECRET = 'test-key-pseudonym-secret-of-at-least-32-characters';
+
 let webhookKeyFile: Promise<string> | undefined;
 
 /** One Ed25519 webhook key file per test process, like a deployment's WEBHOOK_SIGNING_KEY_FILE. */
@@ -54,6 +57,7 @@ export async function startRouter(
     RETRY_DELAYS_MS: '300,600',
     RETRY_JITTER: '0.1',
     ROUTER_TOPIC_REFRESH_MS: '500',
+    KEY_PSEUDONYM_SECRET: TEST_KEY_PSEUDONYM_SECRET,
     ...env,
   });
   const app = await createRouterApp(config, { logger: ['error'] });

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KafkaHandle } from '@lienthong/local-kafka';
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   const webhookKeyFile = join(STATE_DIR, 'webhook-key.json');
   await ensureSigningKeys(webhookKeyFile, 'EdDSA');
   const routerPort = process.env['ROUTER_PORT'] ?? '8081';
+  const pseudonymSecret = pseudonymSecretEnv(join(STATE_DIR, 'key-pseudonym-secret'));
   const operatorKeyFile = join(STATE_DIR, 'agencies', `${OPERATOR_ID}.private.jwk.json`);
   const operator = await ensureAgencyKey(operatorKeyFile);
   const gateway = spawn(process.execPath, [join(DIST_ROOT, 'apps/gateway/src/main.js')], {
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
       ...process.env,
       KAFKA_BROKERS: kafka.brokers.join(','),
       ROUTER_PORT: routerPort,
+      ...pseudonymSecret,
       GATEWAY_SIGNING_KEYS_FILE: process.env['GATEWAY_SIGNING_KEYS_FILE'] ?? keysFile,
       WEBHOOK_SIGNING_KEY_FILE: process.env['WEBHOOK_SIGNING_KEY_FILE'] ?? webhookKeyFile,
     },
@@ -205,3 +208,17 @@ main().catch((error: unknown) => {
   log(`failed: ${error instanceof Error ? error.message : String(error)}`);
   void shutdown(1);
 });
+
+/**
+ * The router's KEY_PSEUDONYM_SECRET: as set, or a dev secret generated once into the state
+ * directory, so the pseudonyms of older subscriptions stay the same from one `npm start` to the
+ * next.
+ */
+function pseudonymSecretEnv(file: string): Record<string, string> {
+  if (process.env['KEY_PSEUDONYM_SECRET'] || process.env['KEY_PSEUDONYM_SECRET_FILE']) return {};
+  if (!existsSync(file)) {
+    mkdirSync(STATE_DIR, { recursive: true });
+    writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+  }
+  return { KEY_PSEUDONYM_SECRET_FILE: file };
+}

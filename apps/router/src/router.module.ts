@@ -5,13 +5,14 @@ import type { Logger as PinoLogger } from 'pino';
 import { AuditWriter } from './audit/audit-writer.service.js';
 import { RouterCommands } from './commands/router-commands.service.js';
 import type { RouterConfig } from './config/router-config.js';
-import { ROUTER_CONFIG } from './config/router-config.js';
+import { ROUTER_CONFIG, keyPseudonymSecret } from './config/router-config.js';
 import { Deliverer } from './fanout/deliverer.service.js';
+import { KeyPseudonyms } from './fanout/key-pseudonyms.js';
 import { RecordConsumer } from './fanout/record-consumer.service.js';
 import { HealthController } from './health/health.controller.js';
 import { RouterKafkaModule } from './kafka/router-kafka.module.js';
 import { MetricsController } from './metrics/metrics.controller.js';
-import { RouterRegistryModule } from './registry/router-registry.module.js';
+import { RouterRegistry, RouterRegistryModule } from './registry/router-registry.module.js';
 import { RetryConsumer } from './retries/retry-consumer.service.js';
 import { RouterLifecycle } from './router.lifecycle.js';
 import { RouterTrustModule } from './trust/router-trust.module.js';
@@ -31,6 +32,12 @@ export class RouterModule {
         { provide: ROUTER_CONFIG, useValue: config },
         { provide: APP_LOG, useValue: log },
         { provide: LienthongMetrics, useFactory: (): LienthongMetrics => new LienthongMetrics() },
+        {
+          provide: KeyPseudonyms,
+          inject: [RouterRegistry],
+          useFactory: (registry: RouterRegistry): KeyPseudonyms =>
+            new KeyPseudonyms(registry.state, keyPseudonymSecret(config)),
+        },
         AuditWriter,
         WebhookDispatcher,
         Deliverer,

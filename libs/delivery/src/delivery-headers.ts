@@ -19,6 +19,11 @@ export const DELIVERY_HEADERS = {
   deadLetteredAt: 'lienthong-dead-lettered-at',
   /** `<topic>/<partition>/<offset>` of the accepted record. */
   origin: 'lienthong-origin',
+  /**
+   * Set (to `hmac-sha256`) when the Kafka key and `ce_subject` are the subscription's keyed
+   * pseudonym of a record key that is personal data, not the key itself.
+   */
+  keyPseudonym: 'lienthong-key-pseudonym',
   /** Set on deliveries made by a replay or a redrive: the command id. */
   command: 'lienthong-command',
 } as const;

@@ -88,3 +88,13 @@ export {
   parseRouterCommand,
   routerCommandMessage,
 } from './router-command.js';
+// Record keys that are personal data: keyed pseudonyms per subscription.
+export {
+  PSEUDONYM_SECRET_BYTES,
+  fallbackPseudonymSecret,
+  keyIsPersonalData,
+  keyPseudonym,
+  newPseudonymSecret,
+} from './key-pseudonym.js';
+export type { PersonalDataOfType, PersonalFilterCondition } from './filter-disclosure.js';
+export { personalDataInFilter } from './filter-disclosure.js';

@@ -25,7 +25,13 @@ function context(
   allowPrivateNetworks = false,
 ): SubscriptionValidationContext {
   const schemas: Record<string, SubscribableSchema[]> = {
-    'residence.registration': [{ schema: residence, personalData: residencePersonal }],
+    'residence.registration': [
+      {
+        schema: residence,
+        personalData: residencePersonal,
+        keyPointer: residence['x-lienthong-key'] as string,
+      },
+    ],
     'open.type': [open],
   };
   return {
@@ -216,6 +222,38 @@ describe('validateSubscriptionRequest', () => {
       'subscribe-personal-data/residence.registration',
     ]);
     expect(refusal(body, ctx)).toEqual({ code: 'personal-data-not-granted', pointers: ['/projection/0'] });
+  });
+
+  it('refuses a filter on the subject when the record key is personal data, without the grant', () => {
+    // residence.registration is keyed by /citizenId, which is personal data.
+    const body = {
+      types: ['residence.registration'],
+      filter: {
+        or: [
+          { attribute: 'subject', equals: '001195012345' },
+          {
+            and: [
+              { attribute: 'source', equals: '000.00.00.G01' },
+              { attribute: 'subject', in: ['x'] },
+            ],
+          },
+        ],
+      },
+      delivery: kafka,
+    };
+    expect(refusal(body)).toEqual({
+      code: 'personal-data-not-granted',
+      pointers: ['/filter/or/0/attribute', '/filter/or/1/and/1/attribute'],
+    });
+    const granted = context([
+      'subscribe/residence.registration',
+      'subscribe-personal-data/residence.registration',
+    ]);
+    expect(refusal(body, granted)).toBeUndefined();
+    // open.type declares no key pointer here: its subject is not known to be personal.
+    expect(
+      refusal({ types: ['open.type'], filter: { attribute: 'subject', equals: 'a' }, delivery: kafka }),
+    ).toBeUndefined();
   });
 });
 

@@ -1,5 +1,7 @@
 import type { ProblemPointer } from '@lienthong/contracts';
 import { LienthongError, isMessageType } from '@lienthong/contracts';
+import { personalDataInFilter } from './filter-disclosure.js';
+import { keyIsPersonalData } from './key-pseudonym.js';
 import { pointerTokens, pointersRevealing } from './projection.js';
 import type { WebhookTargetPolicy } from './ssrf-guard.js';
 import { WebhookTargetError, checkWebhookUrl } from './ssrf-guard.js';
@@ -25,6 +27,8 @@ export interface SubscriptionRequest {
 export interface SubscribableSchema {
   schema: Readonly<Record<string, unknown>> | boolean;
   personalData: readonly string[];
+  /** The record key pointer (`x-lienthong-key`): a filter on `subject` tests it. */
+  keyPointer?: string;
 }
 
 /** What `validateSubscriptionRequest` needs to know about the registry and the caller. */
@@ -47,7 +51,8 @@ const MEMBERS = ['types', 'filter', 'projection', 'delivery'];
  * the `subscribe` grant for each (403 `forbidden`); every filter and projection pointer names a
  * location the latest schema of at least one listed type can hold (422); no pointer reaches
  * personal data of a type without the `subscribe-personal-data` grant for it (403
- * `personal-data-not-granted`) — a filter on a personal field would reveal it by matching.
+ * `personal-data-not-granted`) — a filter on a personal field would reveal it by matching, and so
+ * would a filter on the `subject` attribute of a type whose record key is personal data.
  */
 export function validateSubscriptionRequest(
   body: unknown,
@@ -128,6 +133,16 @@ export function validateSubscriptionRequest(
           messageVi: `${pointer} là dữ liệu cá nhân của ${type} (${hit.personal})`,
         });
       }
+    }
+    const keyIsPersonal = ctx
+      .versionsOf(type)
+      .some((v) => v.keyPointer !== undefined && keyIsPersonalData(v.keyPointer, v.personalData));
+    for (const { at } of personalDataInFilter(request.filter, { personalData: [], keyIsPersonal })) {
+      personal.push({
+        pointer: at,
+        message: `subject is the record key of ${type}, which is personal data`,
+        messageVi: `subject là khoá bản ghi của ${type}, thuộc dữ liệu cá nhân`,
+      });
     }
   }
   if (personal.length > 0) {

@@ -40,6 +40,12 @@ export interface Subscription {
   status: 'active' | 'paused';
   createdAt: string;
   createdBy: string;
+  /**
+   * Keys the pseudonyms of personal record keys for this subscription (32 random bytes,
+   * base64url). The gateway's secret: never in an API answer or a log. Absent on subscriptions
+   * written before it existed; the router then derives one from KEY_PSEUDONYM_SECRET.
+   */
+  pseudonymSecret?: string;
 }
 
 /** Data of a `subscription` registry record. */

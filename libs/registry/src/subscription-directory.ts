@@ -94,6 +94,7 @@ function isSubscription(data: Partial<Subscription>): data is Subscription {
       (delivery?.mode === 'webhook' &&
         typeof delivery.url === 'string' &&
         typeof delivery.secret === 'string')) &&
+    (data.pseudonymSecret === undefined || typeof data.pseudonymSecret === 'string') &&
     (data.status === 'active' || data.status === 'paused') &&
     typeof data.createdAt === 'string' &&
     typeof data.createdBy === 'string'
@@ -116,5 +117,6 @@ function copy(data: Subscription): Subscription {
   };
   if (data.filter !== undefined) subscription.filter = data.filter;
   if (data.projection !== undefined) subscription.projection = [...data.projection];
+  if (data.pseudonymSecret !== undefined) subscription.pseudonymSecret = data.pseudonymSecret;
   return subscription;
 }

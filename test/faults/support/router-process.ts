@@ -59,6 +59,7 @@ export async function spawnRouter(options: {
       WEBHOOK_SIGNING_KEY_FILE: await webhookSigningKeyFile(),
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
       ROUTER_TOPIC_REFRESH_MS: '500',
+      KEY_PSEUDONYM_SECRET: 'fault-test-key-pseudonym-secret-of-32+chars',
       LOG_LEVEL: 'warn',
       ...options.env,
     },

@@ -5,6 +5,7 @@ import type { Subscription, SubscriptionRecordData, WebhookTargetPolicy } from '
 import {
   WEBHOOK_SECRET_PREFIX,
   WebhookTargetError,
+  newPseudonymSecret,
   resolveWebhookTarget,
   validateSubscriptionRequest,
   webhookUrlRefused,
@@ -44,7 +45,11 @@ export class SubscriptionsService {
     const agency = caller.agencyId;
     const request = validateSubscriptionRequest(body, {
       versionsOf: (type) =>
-        this.state.versions(type).map((v) => ({ schema: v.schema, personalData: v.metadata.personalData })),
+        this.state.versions(type).map((v) => ({
+          schema: v.schema,
+          personalData: v.metadata.personalData,
+          keyPointer: v.metadata.keyPointer,
+        })),
       hasGrant: (right, type) => this.state.agencies.hasGrant(agency, right, type),
       webhookPolicy: this.webhookPolicy,
     });
@@ -61,6 +66,8 @@ export class SubscriptionsService {
       status: 'active',
       createdAt: new Date().toISOString(),
       createdBy: agency,
+      // The gateway's own: never in any answer, so a subscriber cannot reverse or link pseudonyms.
+      pseudonymSecret: newPseudonymSecret(),
     };
     if (request.filter !== undefined) subscription.filter = request.filter;
     if (request.projection !== undefined) subscription.projection = request.projection;

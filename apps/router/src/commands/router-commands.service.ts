@@ -14,6 +14,7 @@ import { ROUTER_CONFIG } from '../config/router-config.js';
 import type { PoisonRecord, Undeliverable } from '../fanout/deliverer.service.js';
 import { Deliverer } from '../fanout/deliverer.service.js';
 import { readSourceRecord, stringHeaders } from '../fanout/routed-record.js';
+import { KeyPseudonyms } from '../fanout/key-pseudonyms.js';
 import type { Delivery } from '../fanout/subscription-matcher.js';
 import { SubscriptionMatcher } from '../fanout/subscription-matcher.js';
 import { KAFKA_CLIENT, RouterKafka } from '../kafka/router-kafka.module.js';
@@ -48,8 +49,9 @@ export class RouterCommands implements OnApplicationShutdown {
     private readonly registry: RouterRegistry,
     private readonly deliverer: Deliverer,
     @Inject(ROUTER_CONFIG) private readonly config: RouterConfig,
+    private readonly keys: KeyPseudonyms,
   ) {
-    this.matcher = new SubscriptionMatcher(registry.state);
+    this.matcher = new SubscriptionMatcher(registry.state, keys);
   }
 
   async start(): Promise<void> {
@@ -171,7 +173,7 @@ export class RouterCommands implements OnApplicationShutdown {
           const headers = stringHeaders(m.headers);
           if (headers[DELIVERY_HEADERS.subscription] !== subscription.id) continue;
           if (Date.parse(headers[DELIVERY_HEADERS.deadLetteredAt] ?? '') < since) continue;
-          const parked = unpark(this.registry.state, m, 0);
+          const parked = unpark(this.registry.state, this.keys, m, 0);
           if (!parked) continue;
           if ('delivery' in parked) {
             parked.delivery.carried[DELIVERY_HEADERS.command] = command.commandId;

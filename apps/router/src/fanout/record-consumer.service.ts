@@ -9,6 +9,7 @@ import { KAFKA_CLIENT, RouterKafka } from '../kafka/router-kafka.module.js';
 import { RouterRegistry } from '../registry/router-registry.module.js';
 import type { PoisonRecord } from './deliverer.service.js';
 import { Deliverer } from './deliverer.service.js';
+import { KeyPseudonyms } from './key-pseudonyms.js';
 import type { SourceRecord } from './routed-record.js';
 import { readSourceRecord, stringHeaders } from './routed-record.js';
 import type { Delivery } from './subscription-matcher.js';
@@ -41,8 +42,9 @@ export class RecordConsumer implements OnApplicationShutdown {
     private readonly deliverer: Deliverer,
     private readonly metrics: LienthongMetrics,
     @Inject(ROUTER_CONFIG) private readonly config: RouterConfig,
+    keys: KeyPseudonyms,
   ) {
-    this.matcher = new SubscriptionMatcher(registry.state);
+    this.matcher = new SubscriptionMatcher(registry.state, keys);
   }
 
   async start(): Promise<void> {

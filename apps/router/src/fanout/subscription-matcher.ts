@@ -2,6 +2,7 @@ import type { Subscription } from '@lienthong/delivery';
 import { DELIVERY_HEADERS, matchesFilter, projectPayload } from '@lienthong/delivery';
 import { TRACEPARENT_HEADER } from '@lienthong/contracts';
 import type { RegistryState } from '@lienthong/registry';
+import type { KeyPseudonyms } from './key-pseudonyms.js';
 import type { RoutedRecord } from './routed-record.js';
 import { childTraceparent } from './trace-context.js';
 
@@ -30,12 +31,16 @@ export interface MatchOptions {
  * Decides who receives a record and what exactly: an active subscription of an active agency
  * still granted `subscribe` on the type, created no later than the record was accepted (older
  * records only by replay), whose filter matches; the payload projected to the subscription's
- * fields, personal-data fields kept only with the `subscribe-personal-data` grant.
+ * fields, personal-data fields kept only with the `subscribe-personal-data` grant, and a record
+ * key that is personal data replaced by the subscription's pseudonym without it.
  */
 export class SubscriptionMatcher {
   private byType = new Map<string, Subscription[]>();
 
-  constructor(private readonly state: RegistryState) {}
+  constructor(
+    private readonly state: RegistryState,
+    private readonly keys: KeyPseudonyms,
+  ) {}
 
   /** Re-reads the subscriptions (once per batch, after the registry sync). */
   refresh(): void {
@@ -64,7 +69,10 @@ export class SubscriptionMatcher {
         !agencies.hasGrant(subscription.agency, 'subscribe', record.type)
       )
         continue;
-      if (!matchesFilter(subscription.filter, { attributes: record.attributes, payload: record.payload })) {
+      if (
+        this.keys.filterReachesPersonalData(subscription, record.type) ||
+        !matchesFilter(subscription.filter, { attributes: record.attributes, payload: record.payload })
+      ) {
         filtered.push(subscription);
         continue;
       }
@@ -95,12 +103,15 @@ export class SubscriptionMatcher {
     if (!changed && record.publisherSignature)
       carried[DELIVERY_HEADERS.publisherSignature] = record.publisherSignature;
     if (commandId) carried[DELIVERY_HEADERS.command] = commandId;
+    const key = this.keys.required(subscription, record.type)
+      ? this.keys.apply(subscription, carried, record.key)
+      : record.key;
     return {
       subscription,
       messageId: record.messageId,
       type: record.type,
       publisher: record.publisher,
-      key: record.key,
+      key,
       body: changed ? Buffer.from(JSON.stringify(payload), 'utf8') : record.body,
       carried,
       attempts: 0,

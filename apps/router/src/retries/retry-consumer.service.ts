@@ -9,6 +9,7 @@ import { ROUTER_CONFIG } from '../config/router-config.js';
 import type { Undeliverable } from '../fanout/deliverer.service.js';
 import { Deliverer } from '../fanout/deliverer.service.js';
 import { stringHeaders } from '../fanout/routed-record.js';
+import { KeyPseudonyms } from '../fanout/key-pseudonyms.js';
 import type { Delivery } from '../fanout/subscription-matcher.js';
 import { KAFKA_CLIENT, retryTopic } from '../kafka/router-kafka.module.js';
 import { RouterRegistry } from '../registry/router-registry.module.js';
@@ -25,10 +26,13 @@ const PARKING_HEADERS: readonly string[] = [
 
 /**
  * Rebuilds a delivery from a parked message (retry topic or dead letter) for the current state
- * of its subscription; an undeliverable entry when the subscription is gone or paused.
+ * of its subscription; an undeliverable entry when the subscription is gone or paused. A clear
+ * personal key parked while the grant was held (or by a router older than key pseudonyms) is
+ * pseudonymised if the grant is gone now.
  */
 export function unpark(
   state: RegistryState,
+  keys: KeyPseudonyms,
   message: Pick<KafkaMessage, 'key' | 'value' | 'headers'>,
   attempts?: number,
 ): { delivery: Delivery } | { undeliverable: Undeliverable } | undefined {
@@ -59,6 +63,8 @@ export function unpark(
     attempts: attempts ?? (Number(headers[DELIVERY_HEADERS.attempts]) || 0),
     origin: headers[DELIVERY_HEADERS.origin] ?? '',
   };
+  // The parked message is keyed by message id: only its ce_subject can hold the record key.
+  if (subscription && keys.required(subscription, delivery.type)) keys.apply(subscription, carried, null);
   if (!subscription || subscription.status !== 'active') {
     return {
       undeliverable: {
@@ -88,6 +94,7 @@ export class RetryConsumer implements OnApplicationShutdown {
     private readonly registry: RouterRegistry,
     private readonly deliverer: Deliverer,
     @Inject(ROUTER_CONFIG) private readonly config: RouterConfig,
+    private readonly keys: KeyPseudonyms,
   ) {}
 
   get groupId(): string {
@@ -138,7 +145,7 @@ export class RetryConsumer implements OnApplicationShutdown {
       const deliveries: Delivery[] = [];
       const undeliverable: Undeliverable[] = [];
       for (const message of due) {
-        const parked = unpark(this.registry.state, message);
+        const parked = unpark(this.registry.state, this.keys, message);
         if (!parked) continue; // not ours to read: nothing could deliver it
         if ('delivery' in parked) deliveries.push(parked.delivery);
         else undeliverable.push(parked.undeliverable);

@@ -26,6 +26,7 @@ describe('WebhookDispatcher: a hanging subscriber does not hold back the others'
       new LienthongMetrics({ defaultMetrics: false }),
       loadRouterConfig({
         KAFKA_BROKERS: '127.0.0.1:9092',
+        KEY_PSEUDONYM_SECRET: 'a-router-key-pseudonym-secret-of-32+chars',
         WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
         WEBHOOK_RESPONSE_TIMEOUT_MS: '300',
         WEBHOOK_CONCURRENCY: '4',
