@@ -8,6 +8,7 @@ import {
   dataSchemaUri,
   recordTopic,
 } from '@lienthong/contracts';
+import { keyIsPersonalData } from '@lienthong/delivery';
 import type { SchemaVersion } from '@lienthong/registry';
 import { escapePointer, resolvePointer } from '@lienthong/schema';
 
@@ -129,11 +130,17 @@ export function buildAsyncApiDocument(input: AsyncApiInput): Json {
   };
 }
 
+/** How a subscriber recognises a pseudonymised key (docs/delivery.md, "Key pseudonyms"). */
+const PSEUDONYM_NOTE = 'HMAC-SHA-256 per subscription, base64url; header lienthong-key-pseudonym';
+
 function message(version: SchemaVersion): Json {
   const { type, metadata } = version;
   const notes = [
     `Owner agency: ${metadata.owner}.`,
     `Record key: the value at ${metadata.keyPointer}.`,
+    keyIsPersonalData(metadata.keyPointer, metadata.personalData)
+      ? `The key is personal data: subscribers without subscribe-personal-data receive its keyed pseudonym instead (${PSEUDONYM_NOTE}).`
+      : '',
     metadata.personalData.length > 0
       ? `Personal data (Law 91/2025/QH15): ${metadata.personalData.join(', ')}.`
       : 'No field is declared personal data.',
@@ -209,7 +216,9 @@ function cloudEventsHeaders(version: SchemaVersion): Json {
       },
       [CE_HEADERS.subject]: {
         type: 'string',
-        description: `The record key: the value at ${version.metadata.keyPointer}.`,
+        description: keyIsPersonalData(version.metadata.keyPointer, version.metadata.personalData)
+          ? `The record key: the value at ${version.metadata.keyPointer}; personal data, so a subscriber without subscribe-personal-data receives its keyed pseudonym instead (${PSEUDONYM_NOTE}).`
+          : `The record key: the value at ${version.metadata.keyPointer}.`,
       },
       [CONTENT_TYPE_HEADER]: { type: 'string', const: RECORD_CONTENT_TYPE },
       [TRACEPARENT_HEADER]: {
