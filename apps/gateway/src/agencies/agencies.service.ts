@@ -18,9 +18,9 @@ import type { CreateAgencyRequest } from './agencies.dto.js';
 export type AgencyAdminView = AgencyView & { rateLimits: Record<RateLimitedRoute, EffectiveRateLimit> };
 
 /**
- * Agencies, keys and grants are registry records: every write goes through the log and answers
- * once this replica applied it, so a suspension or revocation holds on every replica as soon
- * as each has read it (they tail the log continuously).
+ * Agencies, keys, grants and rate-limit overrides are registry records: every write goes through
+ * the log and answers once this replica applied it, so a suspension or revocation holds on every
+ * replica as soon as each has read it (they tail the log continuously).
  */
 @Injectable()
 export class AgenciesService {
