@@ -23,9 +23,9 @@ export interface EffectiveRateLimit {
  * Per-agency limits on the token endpoint and the publish routes, so that one agency's flood
  * cannot take a shared gateway from the others. The defaults come from the configuration; an
  * operator's override for one agency is a registry record (`agency-rate-limits`), read on every
- * take, so it holds from the next request on each replica that has applied it. Answers carry the IETF RateLimit headers
- * (draft-ietf-httpapi-ratelimit-headers: `RateLimit-Policy` and `RateLimit`); a refusal is
- * `429 rate-limited` with `Retry-After`.
+ * take, so it holds from the next request on each replica that has applied it. Answers carry
+ * the IETF RateLimit headers (draft-ietf-httpapi-ratelimit-headers: `RateLimit-Policy` and
+ * `RateLimit`); a refusal is `429 rate-limited` with `Retry-After`.
  */
 @Injectable()
 export class AgencyRateLimits {
