@@ -173,3 +173,86 @@ describe('shared limits across replicas (real Redis)', () => {
     await expectRateLimited(await publish(replicas[1]!, agency, records(10)), 'publish');
   });
 });
+
+describe.each([
+  ['buckets in memory', {}],
+  ['buckets in real Redis', { REDIS_URL: process.env['REDIS_URL'] || 'redis://127.0.0.1:6379' }],
+])("one agency's flood does not slow another agency's publishes (%s)", (_, store) => {
+  let gateway: RunningGateway;
+  beforeAll(async () => {
+    // Slow refill: the flooder stays refused for the whole test however slow this machine is.
+    gateway = await startGateway({
+      ...store,
+      RATE_LIMIT_PUBLISH_PER_SECOND: '1',
+      RATE_LIMIT_PUBLISH_BURST: '500',
+    });
+  });
+  afterAll(() => gateway?.close());
+
+  it("accepts every publish of a steady agency while another floods past its limit, each on the steady agency's own bucket", async () => {
+    const grants = { publish: [TYPE] };
+    const flooder = await gateway.createAgency({ grants });
+    const steady = await gateway.createAgency({ grants });
+    // The flooder spends its bucket first, so that the steady agency's whole run overlaps a
+    // flood that is being refused.
+    expect((await publish(gateway, flooder, records(500))).status).toBe(200);
+
+    let steadyDone = false;
+    // One batch sent over and over: refused batches write nothing, so they need not differ.
+    const floodBatch = records(50);
+    const flood = (async () => {
+      const answers: { status: number; ratelimit: string | null }[] = [];
+      // Waves of 10 concurrent batches until the steady agency is done, and at least 5 waves.
+      for (let wave = 0; !steadyDone || wave < 5; wave++) {
+        answers.push(
+          ...(await Promise.all(
+            Array.from({ length: 10 }, async () => {
+              const response = await publish(gateway, flooder, floodBatch);
+              await response.arrayBuffer();
+              return { status: response.status, ratelimit: response.headers.get('ratelimit') };
+            }),
+          )),
+        );
+      }
+      return answers;
+    })();
+
+    const steadyAnswers: { status: number; policy: string | null; left: number; receipt: unknown }[] = [];
+    try {
+      // One record at a time, each after the previous answer: a normal publisher.
+      for (let i = 0; i < 30; i++) {
+        const response = await publish(gateway, steady, records(1)[0]);
+        const body = (await response.json()) as { receipt?: unknown };
+        steadyAnswers.push({
+          status: response.status,
+          policy: response.headers.get('ratelimit-policy'),
+          left: Number(/;r=(\d+);/.exec(response.headers.get('ratelimit') ?? '')?.[1] ?? NaN),
+          receipt: body.receipt,
+        });
+      }
+    } finally {
+      steadyDone = true;
+    }
+    const floodAnswers = await flood;
+
+    // The flood was refused, many times, and nothing else (no 5xx from the load).
+    const refused = floodAnswers.filter((a) => a.status === 429);
+    expect(floodAnswers.length).toBeGreaterThanOrEqual(50);
+    expect(floodAnswers.every((a) => a.status === 429 || a.status === 200)).toBe(true);
+    expect(refused.length).toBeGreaterThanOrEqual(40);
+
+    // Every steady publish was accepted with a receipt.
+    expect(steadyAnswers.map((a) => a.status)).toEqual(Array.from({ length: 30 }, () => 202));
+    expect(steadyAnswers.every((a) => typeof a.receipt === 'string')).toBe(true);
+    // Each answer shows the steady agency's own bucket: the full policy, and only its own
+    // records taken out (refill can only add), never the flooder's empty bucket.
+    steadyAnswers.forEach((answer, i) => {
+      expect(answer.policy).toBe('"publish";q=500;w=500');
+      expect(answer.left).toBeGreaterThanOrEqual(500 - (i + 1));
+      expect(answer.left).toBeLessThanOrEqual(499);
+    });
+
+    const metrics = await fetch(`${gateway.url}/metrics`).then((r) => r.text());
+    expect(metrics).not.toContain(`lienthong_rate_limited_total{route="publish",agency="${steady.id}"}`);
+  });
+});

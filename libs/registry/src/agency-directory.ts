@@ -96,6 +96,7 @@ export class AgencyDirectory {
       case 'schema-version-state':
       case 'schema-config':
       case 'global-config':
+      case 'agency-rate-limits':
       case 'subscription':
         return { accepted: false, reason: 'not-an-agency-kind' };
     }

@@ -31,3 +31,5 @@ export type {
 } from './agency-directory.js';
 export { SubscriptionDirectory } from './subscription-directory.js';
 export type { RegisteredSubscription } from './subscription-directory.js';
+export { AgencyRateLimitDirectory, RATE_LIMITED_ROUTES } from './agency-rate-limits.js';
+export type { AgencyRateLimitsData, RateLimitOverride, RateLimitedRoute } from './agency-rate-limits.js';

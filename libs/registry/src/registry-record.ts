@@ -6,7 +6,7 @@ export const REGISTRY_RECORD_FORMAT = 1;
 
 /**
  * What a registry record is about: schemas and their configuration; agencies, their keys and
- * grants; subscriptions (`subscription/<id>`, see `@lienthong/delivery`).
+ * grants and rate-limit overrides; subscriptions (`subscription/<id>`, see `@lienthong/delivery`).
  */
 export type RegistryKind =
   | 'schema-version'
@@ -16,6 +16,7 @@ export type RegistryKind =
   | 'agency'
   | 'agency-key'
   | 'grant'
+  | 'agency-rate-limits'
   | 'subscription';
 
 /**

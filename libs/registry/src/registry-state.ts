@@ -1,4 +1,5 @@
 import { AgencyDirectory } from './agency-directory.js';
+import { AgencyRateLimitDirectory } from './agency-rate-limits.js';
 import { SubscriptionDirectory } from './subscription-directory.js';
 import type { ApplyOutcome, RegistryStateMachine } from './registry-log.js';
 import type { RegistryRecord } from './registry-record.js';
@@ -37,6 +38,8 @@ export class RegistryState implements RegistryStateMachine {
   private readonly listeners: ((version: SchemaVersion) => void)[] = [];
   /** Agencies, keys and grants (trust). */
   readonly agencies = new AgencyDirectory();
+  /** Per-agency rate-limit overrides (operators). */
+  readonly rateLimits = new AgencyRateLimitDirectory();
   /** Subscriptions (delivery). */
   readonly subscriptions = new SubscriptionDirectory();
 
@@ -73,6 +76,8 @@ export class RegistryState implements RegistryStateMachine {
       case 'agency-key':
       case 'grant':
         return this.agencies.apply(record);
+      case 'agency-rate-limits':
+        return this.rateLimits.apply(record);
       case 'subscription':
         return this.subscriptions.apply(record);
       default:

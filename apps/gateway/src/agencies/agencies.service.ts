@@ -1,27 +1,40 @@
 import { Injectable } from '@nestjs/common';
 import { LienthongError } from '@lienthong/contracts';
-import type { AgencyData, AgencyKeyData, AgencyView, GrantData, GrantRight } from '@lienthong/registry';
+import type {
+  AgencyData,
+  AgencyKeyData,
+  AgencyRateLimitsData,
+  AgencyView,
+  GrantData,
+  GrantRight,
+} from '@lienthong/registry';
 import { RegistryLog, RegistryState, RegistryUnavailableError, grantId } from '@lienthong/registry';
 import { parseAgencyJwks } from '@lienthong/trust';
+import type { EffectiveRateLimit, RateLimitedRoute } from '../rate-limit/rate-limit.service.js';
+import { AgencyRateLimits } from '../rate-limit/rate-limit.service.js';
 import type { CreateAgencyRequest } from './agencies.dto.js';
 
+/** An agency as operators see it: the registry's view and the limits it runs under. */
+export type AgencyAdminView = AgencyView & { rateLimits: Record<RateLimitedRoute, EffectiveRateLimit> };
+
 /**
- * Agencies, keys and grants are registry records: every write goes through the log and answers
- * once this replica applied it, so a suspension or revocation holds on every replica as soon
- * as each has read it (they tail the log continuously).
+ * Agencies, keys, grants and rate-limit overrides are registry records: every write goes through
+ * the log and answers once this replica applied it, so a suspension or revocation holds on every
+ * replica as soon as each has read it (they tail the log continuously).
  */
 @Injectable()
 export class AgenciesService {
   constructor(
     private readonly log: RegistryLog,
     private readonly state: RegistryState,
+    private readonly rateLimits: AgencyRateLimits,
   ) {}
 
-  list(): AgencyView[] {
-    return this.state.agencies.list();
+  list(): AgencyAdminView[] {
+    return this.state.agencies.list().map((agency) => this.withLimits(agency));
   }
 
-  get(id: string): AgencyView {
+  get(id: string): AgencyAdminView {
     const agency = this.state.agencies.get(id);
     if (!agency) {
       throw new LienthongError('unknown-agency', {
@@ -29,7 +42,11 @@ export class AgenciesService {
         detailVi: `Không có cơ quan ${id}.`,
       });
     }
-    return agency;
+    return this.withLimits(agency);
+  }
+
+  private withLimits(agency: AgencyView): AgencyAdminView {
+    return { ...agency, rateLimits: this.rateLimits.effective(agency.id) };
   }
 
   async create(request: CreateAgencyRequest, by: string): Promise<AgencyView> {
@@ -103,8 +120,15 @@ export class AgenciesService {
     await this.append<GrantData>('grant', grantId(id, right, type), { granted }, by);
   }
 
+  /** Replaces the agency's rate-limit overrides (`{}`: back to the defaults on every route). */
+  async setRateLimits(id: string, limits: AgencyRateLimitsData, by: string): Promise<AgencyAdminView> {
+    this.get(id);
+    await this.append<AgencyRateLimitsData>('agency-rate-limits', id, limits, by);
+    return this.get(id);
+  }
+
   private async append<D>(
-    kind: 'agency' | 'agency-key' | 'grant',
+    kind: 'agency' | 'agency-key' | 'grant' | 'agency-rate-limits',
     id: string,
     data: D,
     by: string,

@@ -58,6 +58,24 @@ describe('loadGatewayConfig', () => {
     expect(message).toContain('ACCESS_TOKEN_TTL_SECONDS');
   });
 
+  it('reads the rate limits within the bounds an override must keep, a burst of at least one second', () => {
+    const base = { KAFKA_BROKERS: 'localhost:9092' };
+    expect(loadGatewayConfig(base).rateLimits).toEqual({
+      token: { ratePerSecond: 10, burst: 20 },
+      publish: { ratePerSecond: 1_000, burst: 2_000 },
+    });
+    expect(() => loadGatewayConfig({ ...base, RATE_LIMIT_TOKEN_PER_SECOND: '50' })).toThrow(
+      /RATE_LIMIT_TOKEN_BURST \(20\) must be at least RATE_LIMIT_TOKEN_PER_SECOND \(50\)/,
+    );
+    expect(() => loadGatewayConfig({ ...base, RATE_LIMIT_PUBLISH_BURST: '499' })).toThrow(
+      /RATE_LIMIT_PUBLISH_BURST must be an integer between 500 and 100000000/,
+    );
+    expect(
+      loadGatewayConfig({ ...base, RATE_LIMIT_TOKEN_PER_SECOND: '50', RATE_LIMIT_TOKEN_BURST: '50' })
+        .rateLimits.token,
+    ).toEqual({ ratePerSecond: 50, burst: 50 });
+  });
+
   it('refuses a broker entry that is not host:port', () => {
     expect(() => loadGatewayConfig({ KAFKA_BROKERS: 'http://kafka:9092' })).toThrow(/host:port/);
   });

@@ -3,6 +3,7 @@ import { EnvReader } from '@lienthong/config';
 import { isAgencyCode } from '@lienthong/contracts';
 import type { LogLevelName } from '@lienthong/observability';
 import { LOG_LEVELS } from '@lienthong/observability';
+import { RATE_LIMIT_BOUNDS } from '../rate-limit/rate-limit-bounds.js';
 
 /** Level of the JSON logs (`LOG_LEVEL`). */
 export type GatewayLogLevel = LogLevelName;
@@ -85,15 +86,9 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     rateLimits: {
       // A token lives for minutes: 10 a second per agency is far above any honest need.
-      token: {
-        ratePerSecond: read.int('RATE_LIMIT_TOKEN_PER_SECOND', 10, 1, 1_000_000),
-        burst: read.int('RATE_LIMIT_TOKEN_BURST', 20, 1, 1_000_000),
-      },
+      token: readBucket(read, 'TOKEN', RATE_LIMIT_BOUNDS.token, 10, 20),
       // A batch counts its records, so a burst must hold the largest batch (500).
-      publish: {
-        ratePerSecond: read.int('RATE_LIMIT_PUBLISH_PER_SECOND', 1_000, 1, 100_000_000),
-        burst: read.int('RATE_LIMIT_PUBLISH_BURST', 2_000, 500, 100_000_000),
-      },
+      publish: readBucket(read, 'PUBLISH', RATE_LIMIT_BOUNDS.publish, 1_000, 2_000),
     },
   };
   if (config.publicUrl !== undefined && !/^https?:\/\/[^/?#]+\/?$/.test(config.publicUrl)) {
@@ -102,4 +97,29 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   if (config.kafkaReplicationFactor === 0) read.problem('KAFKA_REPLICATION_FACTOR must be -1 or at least 1');
   read.throwIfInvalid('Invalid configuration');
   return config;
+}
+
+/** `RATE_LIMIT_<route>_PER_SECOND` and `_BURST`, within the bounds an override must also keep. */
+function readBucket(
+  read: EnvReader,
+  route: 'TOKEN' | 'PUBLISH',
+  bounds: (typeof RATE_LIMIT_BOUNDS)['token'],
+  perSecond: number,
+  burst: number,
+): { ratePerSecond: number; burst: number } {
+  const bucket = {
+    ratePerSecond: read.int(
+      `RATE_LIMIT_${route}_PER_SECOND`,
+      perSecond,
+      bounds.perSecond.min,
+      bounds.perSecond.max,
+    ),
+    burst: read.int(`RATE_LIMIT_${route}_BURST`, burst, bounds.burst.min, bounds.burst.max),
+  };
+  if (bucket.burst < bucket.ratePerSecond) {
+    read.problem(
+      `RATE_LIMIT_${route}_BURST (${bucket.burst}) must be at least RATE_LIMIT_${route}_PER_SECOND (${bucket.ratePerSecond})`,
+    );
+  }
+  return bucket;
 }

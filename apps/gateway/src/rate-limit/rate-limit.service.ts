@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LienthongError } from '@lienthong/contracts';
 import { LienthongMetrics } from '@lienthong/observability';
+import type { RateLimitedRoute } from '@lienthong/registry';
+import { RATE_LIMITED_ROUTES, RegistryState } from '@lienthong/registry';
 import type { FastifyReply } from 'fastify';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { GATEWAY_CONFIG } from '../config/gateway-config.js';
@@ -8,28 +10,56 @@ import type { RateLimitPolicy, RateLimiter } from './token-bucket.js';
 
 export const RATE_LIMITER = Symbol('RATE_LIMITER');
 
-export type RateLimitedRoute = 'token' | 'publish';
+export type { RateLimitedRoute } from '@lienthong/registry';
+
+/** The limits an agency runs under on one route, and whether an operator set them. */
+export interface EffectiveRateLimit {
+  perSecond: number;
+  burst: number;
+  source: 'agency' | 'default';
+}
 
 /**
  * Per-agency limits on the token endpoint and the publish routes, so that one agency's flood
- * cannot take a shared gateway from the others. Answers carry the IETF RateLimit headers
- * (draft-ietf-httpapi-ratelimit-headers: `RateLimit-Policy` and `RateLimit`); a refusal is
- * `429 rate-limited` with `Retry-After`.
+ * cannot take a shared gateway from the others. The defaults come from the configuration; an
+ * operator's override for one agency is a registry record (`agency-rate-limits`), read on every
+ * take, so it holds from the next request on each replica that has applied it. Answers carry
+ * the IETF RateLimit headers (draft-ietf-httpapi-ratelimit-headers: `RateLimit-Policy` and
+ * `RateLimit`); a refusal is `429 rate-limited` with `Retry-After`.
  */
 @Injectable()
 export class AgencyRateLimits {
   private readonly logger = new Logger('RateLimit');
-  private readonly policies: Record<RateLimitedRoute, RateLimitPolicy>;
+  private readonly defaults: Record<RateLimitedRoute, RateLimitPolicy>;
 
   constructor(
     @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
     private readonly metrics: LienthongMetrics,
+    private readonly registry: RegistryState,
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
   ) {
-    this.policies = {
+    this.defaults = {
       token: { name: 'token', ...config.rateLimits.token },
       publish: { name: 'publish', ...config.rateLimits.publish },
     };
+  }
+
+  /** The policy `agencyId` runs under on `route`: its override, else the default. */
+  policy(route: RateLimitedRoute, agencyId: string): RateLimitPolicy {
+    const override = this.registry.rateLimits.forRoute(agencyId, route);
+    if (!override) return this.defaults[route];
+    return { name: route, ratePerSecond: override.perSecond, burst: override.burst };
+  }
+
+  /** Every route's limits for `agencyId`, as operators see them on the agency. */
+  effective(agencyId: string): Record<RateLimitedRoute, EffectiveRateLimit> {
+    const limits = {} as Record<RateLimitedRoute, EffectiveRateLimit>;
+    for (const route of RATE_LIMITED_ROUTES) {
+      const { ratePerSecond, burst } = this.policy(route, agencyId);
+      const overridden = this.registry.rateLimits.forRoute(agencyId, route) !== undefined;
+      limits[route] = { perSecond: ratePerSecond, burst, source: overridden ? 'agency' : 'default' };
+    }
+    return limits;
   }
 
   /**
@@ -37,7 +67,7 @@ export class AgencyRateLimits {
    * the RateLimit headers on `reply`; throws `rate-limited` when the bucket is short.
    */
   async take(route: RateLimitedRoute, agencyId: string, cost: number, reply: FastifyReply): Promise<void> {
-    const policy = this.policies[route];
+    const policy = this.policy(route, agencyId);
     let decision;
     try {
       decision = await this.limiter.take(agencyId, cost, policy);

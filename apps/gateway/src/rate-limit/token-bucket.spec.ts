@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import type { RateLimitPolicy, RateLimiter } from './token-bucket.js';
-import { InMemoryRateLimiter, RedisRateLimiter } from './token-bucket.js';
+import { InMemoryRateLimiter, RedisRateLimiter, bucketKey } from './token-bucket.js';
 
 const POLICY: RateLimitPolicy = { name: 'token', ratePerSecond: 10, burst: 20 };
 
@@ -39,6 +39,53 @@ describe('InMemoryRateLimiter', () => {
   });
 });
 
+/**
+ * An operator's override changes an agency's rate and burst between two takes. Run against
+ * either limiter: the new policy holds from the next take, with a bucket of its own size.
+ */
+async function policyChange(limiter: RateLimiter, agency: string): Promise<void> {
+  const slow: RateLimitPolicy = { name: 'publish', ratePerSecond: 1, burst: 500 };
+  expect(await limiter.take(agency, 500, slow)).toMatchObject({ allowed: true, remaining: 0 });
+  expect((await limiter.take(agency, 100, slow)).allowed).toBe(false);
+
+  // Raised: the larger burst is there at once, not after refilling at the old rate.
+  const raised: RateLimitPolicy = { name: 'publish', ratePerSecond: 1, burst: 1_000 };
+  expect(await limiter.take(agency, 900, raised)).toMatchObject({ allowed: true, remaining: 100 });
+
+  // Lowered: the smaller burst caps the agency at once, whatever it had before.
+  const lowered: RateLimitPolicy = { name: 'publish', ratePerSecond: 1, burst: 50 };
+  expect((await limiter.take(agency, 51, lowered)).allowed).toBe(false);
+  expect(await limiter.take(agency, 50, lowered)).toMatchObject({ allowed: true, remaining: 0 });
+  expect((await limiter.take(agency, 1, lowered)).allowed).toBe(false);
+
+  // Back to the first policy: its bucket is where it was (empty, barely refilled), not fresh.
+  expect((await limiter.take(agency, 100, slow)).allowed).toBe(false);
+}
+
+describe('a changed policy (per-agency override)', () => {
+  it('holds from the next take in memory', async () => {
+    await policyChange(new InMemoryRateLimiter(), 'A');
+  });
+
+  it('keys a bucket by agency, route, rate and burst', () => {
+    expect(bucketKey('000.00.00.G12', { name: 'publish', ratePerSecond: 5_000, burst: 10_000 })).toBe(
+      'publish:000.00.00.G12:5000/10000',
+    );
+  });
+
+  it('forgets a bucket only once it is full again, judged by its own rate', async () => {
+    let now = 0;
+    const limiter = new InMemoryRateLimiter(() => now);
+    const slow: RateLimitPolicy = { name: 'publish', ratePerSecond: 1, burst: 500 };
+    await limiter.take('slow', 500, slow); // full again after 500 s
+    await limiter.take('fast', 20, POLICY); // full again after 2 s
+    now = 120_000; // past the sweep interval
+    await limiter.take('other', 1, POLICY);
+    expect(limiter.size()).toBe(2); // 'slow' and 'other'
+    expect((await limiter.take('slow', 200, slow)).allowed).toBe(false);
+  });
+});
+
 describe('RedisRateLimiter (real Redis)', () => {
   const redis = new Redis(process.env['REDIS_URL'] || 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
   const prefix = `lienthong-test:rate:${randomUUID()}:`;
@@ -59,6 +106,10 @@ describe('RedisRateLimiter (real Redis)', () => {
     expect(decisions.filter((d) => d.allowed)).toHaveLength(20);
     expect(decisions.slice(20).every((d) => !d.allowed && d.retryAfterSeconds > 0)).toBe(true);
     expect((await replicas[0]!.take('B', 1, policy)).allowed).toBe(true);
-    expect(await redis.pttl(`${prefix}token:A`)).toBeGreaterThan(0);
+    expect(await redis.pttl(`${prefix}${bucketKey('A', policy)}`)).toBeGreaterThan(0);
+  });
+
+  it('holds a changed policy from the next take', async () => {
+    await policyChange(new RedisRateLimiter(redis, prefix), 'changing');
   });
 });

@@ -24,6 +24,17 @@ export interface RateLimiter {
   take(key: string, cost: number, policy: RateLimitPolicy): Promise<RateDecision>;
 }
 
+/**
+ * Where one agency's bucket under one policy lives. The rate and burst are part of it: when an
+ * operator changes an agency's limits the next take starts a full bucket of the new size,
+ * instead of carrying over a level counted at another rate (and, in Redis, an expiry computed
+ * for another burst). Switching back within the expiry resumes the earlier bucket, refilled
+ * for the time in between, which is what it would hold had it never been left.
+ */
+export function bucketKey(key: string, policy: RateLimitPolicy): string {
+  return `${policy.name}:${key}:${policy.ratePerSecond}/${policy.burst}`;
+}
+
 /** The bucket arithmetic, shared by the in-memory limiter and mirrored by the Redis script. */
 export function decide(
   tokens: number,
@@ -43,30 +54,39 @@ export function decide(
 
 /** One replica's buckets (no `REDIS_URL`). Idle buckets are dropped once full again. */
 export class InMemoryRateLimiter implements RateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly buckets = new Map<string, { tokens: number; at: number; fullAt: number }>();
   private sweptAt = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
 
   take(key: string, cost: number, policy: RateLimitPolicy): Promise<RateDecision> {
     const now = this.now();
-    const bucketKey = `${policy.name}:${key}`;
-    const bucket = this.buckets.get(bucketKey);
+    const at = bucketKey(key, policy);
+    const bucket = this.buckets.get(at);
     const tokens = bucket
       ? Math.min(policy.burst, bucket.tokens + ((now - bucket.at) / 1000) * policy.ratePerSecond)
       : policy.burst;
     const { tokens: left, ...decision } = decide(tokens, cost, policy);
-    this.buckets.set(bucketKey, { tokens: left, at: now });
-    if (now - this.sweptAt > 60_000) this.sweep(now, policy);
+    const fullAt = now + ((policy.burst - left) / policy.ratePerSecond) * 1000;
+    this.buckets.set(at, { tokens: left, at: now, fullAt });
+    if (now - this.sweptAt > 60_000) this.sweep(now);
     return Promise.resolve(decision);
   }
 
-  /** Forgets buckets untouched for a minute: they would be full (or nearly) anyway. */
-  private sweep(now: number, policy: RateLimitPolicy): void {
+  /**
+   * Forgets buckets that are full again: a new one is the same. Judged per bucket, as buckets
+   * of one route differ in rate and burst (operators' overrides), so a slow one is kept.
+   */
+  private sweep(now: number): void {
     this.sweptAt = now;
     for (const [key, bucket] of this.buckets) {
-      if (now - bucket.at > 60_000 && key.startsWith(`${policy.name}:`)) this.buckets.delete(key);
+      if (bucket.fullAt <= now) this.buckets.delete(key);
     }
+  }
+
+  /** How many buckets this replica holds. */
+  size(): number {
+    return this.buckets.size;
   }
 }
 
@@ -105,7 +125,7 @@ export class RedisRateLimiter implements RateLimiter {
     const [allowed, tokens] = (await this.redis.eval(
       TAKE_SCRIPT,
       1,
-      `${this.prefix}${policy.name}:${key}`,
+      `${this.prefix}${bucketKey(key, policy)}`,
       policy.ratePerSecond,
       policy.burst,
       cost,

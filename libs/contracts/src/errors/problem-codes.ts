@@ -274,6 +274,11 @@ export const PROBLEM_CATALOGUE = {
     en: 'Too many requests from your agency; retry after the time given',
     vi: 'Cơ quan của bạn gửi quá nhiều yêu cầu; vui lòng thử lại sau khoảng thời gian đã nêu',
   },
+  'invalid-rate-limits': {
+    status: 422,
+    en: 'The rate limits are invalid',
+    vi: 'Giới hạn tần suất truy cập không hợp lệ',
+  },
   'internal-error': {
     status: 500,
     en: 'Internal error; quote the correlation id when reporting it',
