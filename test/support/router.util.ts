@@ -4,12 +4,14 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createKafkaClient } from '@lienthong/kafka';
 import { GatewayKeyring } from '@lienthong/trust';
 import type { RouterConfig } from '../../apps/router/src/config/router-config.js';
 import { loadRouterConfig } from '../../apps/router/src/config/router-config.js';
 import { RouterCommands } from '../../apps/router/src/commands/router-commands.service.js';
 import { createRouterApp } from '../../apps/router/src/router-app.factory.js';
 import { DeliverySigners } from '../../apps/router/src/trust/router-trust.module.js';
+import { pollUntil } from './poll-until.util.js';
 
 export interface RunningRouter {
   app: NestFastifyApplication;
@@ -38,8 +40,42 @@ function sharedWebhookKeyFile(): Promise<string> {
 }
 
 /**
+ * Waits until consumer group `groupId` has committed, on every record topic, at least the end
+ * offset it had when this was called. Every suite shares one broker and one registry, so a
+ * router under a new group first routes every record earlier suites left (to their still-active
+ * subscriptions); waiting here keeps that catch-up out of each test's own delivery deadline.
+ */
+async function waitUntilCaughtUp(brokers: string[], groupId: string): Promise<void> {
+  const admin = createKafkaClient({ brokers, clientId: 'test-router-catch-up' }).admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith('lienthong.records.'));
+    const ends = new Map<string, Map<number, bigint>>();
+    for (const topic of topics) {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      ends.set(topic, new Map(offsets.map((o) => [o.partition, BigInt(o.high)])));
+    }
+    await pollUntil(
+      async () => {
+        const committed = await admin.fetchOffsets({ groupId, topics });
+        return committed.every(({ topic, partitions }) =>
+          partitions.every(({ partition, offset }) => {
+            const end = ends.get(topic)?.get(partition) ?? 0n;
+            return end === 0n || BigInt(offset) >= end;
+          }),
+        );
+      },
+      { timeoutMs: 180_000, intervalMs: 250, description: `router group ${groupId} caught up` },
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
  * Starts a real router in-process against the test broker, signing with the gateway's key file
- * (`gatewaySigningKeysFile`), with short retry delays and loopback webhooks allowed.
+ * (`gatewaySigningKeysFile`), with short retry delays and loopback webhooks allowed. Resolves
+ * once the router has routed every record already in the broker (see `waitUntilCaughtUp`).
  */
 export async function startRouter(
   gatewaySigningKeysFile: string | undefined,
@@ -65,6 +101,7 @@ export async function startRouter(
   const address = app.getHttpServer().address();
   if (address === null || typeof address === 'string') throw new Error('router did not bind a TCP port');
   const signers = app.get(DeliverySigners);
+  await waitUntilCaughtUp(config.kafkaBrokers, config.consumerGroup);
   return {
     app,
     config,
