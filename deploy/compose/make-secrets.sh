@@ -3,6 +3,7 @@
 #   gateway-signing-keys.json       the gateways' private JWKS (ES256): tokens, receipts; every
 #                                   gateway replica and the router read the same file
 #   webhook-signing-key.json        the router's Ed25519 key (EdDSA): webhook `v1a` signatures
+#   audit-signing-key.json          the Ed25519 audit key of gateways and router (docs/audit.md)
 #   bootstrap-operator.jwks.json    the bootstrap operator's public JWKS (BOOTSTRAP_OPERATOR_JWKS)
 #   bootstrap-operator.private.jwk.json   the operator's private key: keep it, give it to the
 #                                   operator's `lienthong --key`, never to the gateway
@@ -27,6 +28,7 @@ keyring() { # $1 = file, $2 = alg
 }
 keyring "$out/gateway-signing-keys.json" ES256
 keyring "$out/webhook-signing-key.json" EdDSA
+keyring "$out/audit-signing-key.json" EdDSA
 
 if [ -f "$out/bootstrap-operator.jwks.json" ]; then
   echo "kept $out/bootstrap-operator.jwks.json"
@@ -44,5 +46,6 @@ else
 fi
 
 # The containers run as uid 1000 (`node`); compose bind-mounts secret files as they are on disk.
-chmod 0444 "$out/gateway-signing-keys.json" "$out/webhook-signing-key.json" "$out/bootstrap-operator.jwks.json"
+chmod 0444 "$out/gateway-signing-keys.json" "$out/webhook-signing-key.json" "$out/audit-signing-key.json" \
+  "$out/bootstrap-operator.jwks.json"
 echo "secrets are world-readable for uid 1000 in the containers; keep $out on a host only operators reach"
