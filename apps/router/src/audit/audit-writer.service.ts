@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AuditFacts } from '@lienthong/audit';
 import { AuditSigner, AuditTrailWriter } from '@lienthong/audit';
 import { AUDIT_TOPIC } from '@lienthong/delivery';
+import { LienthongMetrics } from '@lienthong/observability';
 import type { RouterConfig } from '../config/router-config.js';
 import { ROUTER_CONFIG } from '../config/router-config.js';
 import { RouterKafka } from '../kafka/router-kafka.module.js';
@@ -20,6 +21,7 @@ export class AuditWriter implements OnApplicationShutdown {
     private readonly kafka: RouterKafka,
     private readonly signer: AuditSigner,
     @Inject(ROUTER_CONFIG) private readonly config: RouterConfig,
+    private readonly metrics: LienthongMetrics,
   ) {}
 
   async start(): Promise<void> {
@@ -38,11 +40,17 @@ export class AuditWriter implements OnApplicationShutdown {
     this.trail.start();
   }
 
-  /** Appends events; resolves once Kafka acknowledged them. */
-  write(facts: AuditFacts[]): Promise<void> {
-    if (facts.length === 0) return Promise.resolve();
-    if (!this.trail) return Promise.reject(new Error('audit writer not started'));
-    return this.trail.write(facts);
+  /** Appends events; resolves once Kafka acknowledged them (the caller retries a failure). */
+  async write(facts: AuditFacts[]): Promise<void> {
+    if (facts.length === 0) return;
+    if (!this.trail) throw new Error('audit writer not started');
+    try {
+      await this.trail.write(facts);
+    } catch (error) {
+      this.metrics.auditWriteFailed();
+      throw error;
+    }
+    this.metrics.auditWritten(facts.length);
   }
 
   /** Writes a checkpoint of the chain heads now (tests, operators). */
