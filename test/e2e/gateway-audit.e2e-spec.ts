@@ -4,6 +4,8 @@ import type { AuditCheckpoint, AuditEvent } from '@lienthong/audit';
 import { AUDIT_KEY_USE, readAuditTopic } from '@lienthong/audit';
 import { createKafkaClient } from '@lienthong/kafka';
 import type { Kafka } from 'kafkajs';
+import { ConfigResourceTypes } from 'kafkajs';
+import { AUDIT_TOPIC } from '@lienthong/delivery';
 import { GatewayAudit } from '../../apps/gateway/src/audit/gateway-audit.service.js';
 import { runCli } from '../../apps/cli/src/cli.js';
 import { createTestContext } from '../../apps/cli/src/testing/cli-test-context.util.js';
@@ -11,6 +13,7 @@ import type { TestAgency } from '../support/agencies.util.js';
 import { dossierStatusRecord } from '../support/catalogue-fixtures.util.js';
 import type { RunningGateway } from '../support/gateway.util.js';
 import { startGateway } from '../support/gateway.util.js';
+import { pollUntil } from '../support/poll-until.util.js';
 
 const TYPE = 'procedure.dossier-status';
 const RUN = randomBytes(4).toString('hex');
@@ -252,4 +255,63 @@ describe('gateway decisions in lienthong.audit', () => {
     // Escaped forms too (JSON would write non-ASCII as is, but check the \\u spelling anyway).
     expect(raw).not.toContain(JSON.stringify(FULL_NAME).slice(1, -1));
   });
+
+  it('keeps acknowledging publishes while audit writes fail, counts the failures, and catches up', async () => {
+    const metric = async (name: string): Promise<number> => {
+      const text = await (await fetch(`${gateway.url}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+      return Number(line?.split(' ')[1] ?? 'NaN');
+    };
+    const failuresBefore = await metric('lienthong_audit_write_failures_total');
+    const admin = kafka.admin();
+    await admin.connect();
+    const setMaxMessageBytes = (value: string) =>
+      admin.alterConfigs({
+        validateOnly: false,
+        resources: [
+          {
+            type: ConfigResourceTypes.TOPIC,
+            name: AUDIT_TOPIC,
+            configEntries: [{ name: 'max.message.bytes', value }],
+          },
+        ],
+      });
+    let id: unknown;
+    try {
+      // Kafka now refuses every audit batch (too large); record topics are untouched.
+      await setMaxMessageBytes('64');
+      const answer = await call(publisher, 'POST', `/v1/messages/${TYPE}`, record);
+      expect(answer.status).toBe(202);
+      id = answer.body['id'];
+      await pollUntil(async () => (await metric('lienthong_audit_write_failures_total')) > failuresBefore, {
+        timeoutMs: 20_000,
+        description: 'a failed audit write counted',
+      });
+    } finally {
+      await setMaxMessageBytes('2097152');
+      await admin.disconnect();
+    }
+    const audit = gateway.app.get(GatewayAudit);
+    await audit.flush();
+    await audit.checkpoint();
+    const snapshot = await readAuditTopic(kafka, { since: startedAt });
+    const later = snapshot.entries.map((e) => JSON.parse(e.value?.toString('utf8') ?? 'null') as AuditEvent);
+    const late = later.find((e) => e.kind === 'publish-accepted' && e.messageId === id);
+    expect(late).toBeDefined();
+    // The failed write's outcome was unknown to the writer: it went on as a new writer (chain).
+    const first = events.find((e) => e.kind === 'publish-accepted')!;
+    expect(late!.writer).not.toBe(first.writer);
+    const closed = (later as unknown as AuditCheckpoint[])
+      .filter((c) => c.kind === 'checkpoint')
+      .flatMap((c) => c.heads)
+      .filter((h) => h.writer === first.writer && h.closed === true);
+    expect(closed.length).toBeGreaterThan(0);
+    const ctx = createTestContext({
+      env: { KAFKA_BROKERS: gateway.config.kafkaBrokers.join(',') },
+      fetch: globalThis.fetch,
+    });
+    expect(
+      await runCli(['audit', 'verify', '--gateway', gateway.url, '--since', startedAt.toISOString()], ctx),
+    ).toBe(0);
+  }, 60_000);
 });
