@@ -59,7 +59,7 @@ describe('gateway decisions in lienthong.audit', () => {
   };
 
   beforeAll(async () => {
-    gateway = await startGateway();
+    gateway = await startGateway({ AUDIT_CHECKPOINT_INTERVAL_MS: '300' });
     kafka = createKafkaClient({ brokers: gateway.config.kafkaBrokers, clientId: `gateway-audit-${RUN}` });
     publisher = await gateway.createAgency({
       roles: ['publisher', 'integrator', 'subscriber'],
@@ -314,4 +314,31 @@ describe('gateway decisions in lienthong.audit', () => {
       await runCli(['audit', 'verify', '--gateway', gateway.url, '--since', startedAt.toISOString()], ctx),
     ).toBe(0);
   }, 60_000);
+
+  it('checkpoints its chain heads on its own, every AUDIT_CHECKPOINT_INTERVAL_MS', async () => {
+    const audit = gateway.app.get(GatewayAudit);
+    const messageId = `periodic-${RUN}`;
+    audit.record({ kind: 'disclosure-lookup', messageId, actor: gateway.operator.id, outcome: 'answered' });
+    await audit.flush();
+    await pollUntil(
+      async () => {
+        const snapshot = await readAuditTopic(kafka, { since: startedAt });
+        const records = snapshot.entries.map(
+          (e) => JSON.parse(e.value?.toString('utf8') ?? 'null') as AuditEvent | AuditCheckpoint,
+        );
+        const event = records.find(
+          (r): r is AuditEvent => r.kind !== 'checkpoint' && r.messageId === messageId,
+        );
+        if (!event) return false;
+        return records.some(
+          (r) =>
+            r.kind === 'checkpoint' &&
+            r.heads.some(
+              (h) => h.writer === event.writer && h.partition === event.partition && h.seq >= event.seq,
+            ),
+        );
+      },
+      { timeoutMs: 20_000, intervalMs: 200, description: 'a periodic checkpoint covering the event' },
+    );
+  });
 });

@@ -41,7 +41,7 @@ export const AUDIT_FINDING_MESSAGES: Record<AuditFindingCode, { vi: string; en: 
     en: 'Audit event signature does not verify (forged or altered)',
   },
   'unknown-key': {
-    vi: 'Sự kiện được ký bằng khóa không phải khóa nhật ký đã công bố (giả mạo)',
+    vi: 'Sự kiện được ký bằng khoá không phải khoá nhật ký đã công bố (giả mạo)',
     en: 'Audit event signed by a key that is not a published audit key (forged)',
   },
   'wrong-partition': {
