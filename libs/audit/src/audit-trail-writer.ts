@@ -58,8 +58,10 @@ export class AuditTrailWriter {
     if (facts.length === 0) return Promise.resolve();
     return this.serialised(async () => {
       await this.send(facts);
-      // Shutdown hooks run side by side: a write after `close` is anchored at once.
-      if (this.closed) await this.writeCheckpoint();
+      // Shutdown hooks run side by side: a write after `close` is anchored at once. The events
+      // are acknowledged whatever becomes of the checkpoint, so its failure is only reported.
+      if (this.closed)
+        await this.writeCheckpoint().catch((error: unknown) => this.options.onCheckpointError?.(error));
     });
   }
 
