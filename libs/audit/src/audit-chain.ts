@@ -25,8 +25,11 @@ export class AuditChain {
     this.writer = writer;
   }
 
-  /** The next event of the chain on `partition`, signed. */
-  next(partition: number, facts: AuditFacts): AuditEvent {
+  /**
+   * The next event of the chain on `partition`; signed unless `sign` is false, for an event a
+   * later signed event of the same write will cover through its hash link.
+   */
+  next(partition: number, facts: AuditFacts, sign = true): AuditEvent {
     const tail = this.tails.get(partition);
     const unsigned = {
       ...facts,
@@ -38,7 +41,7 @@ export class AuditChain {
       previousHash: tail ? tail.hash : null,
       kid: this.signer.kid,
     };
-    const event: AuditEvent = { ...unsigned, sig: this.signer.sign(unsigned) };
+    const event: AuditEvent = sign ? { ...unsigned, sig: this.signer.sign(unsigned) } : unsigned;
     this.tails.set(partition, { seq: event.seq, hash: hashAuditEvent(event) });
     return event;
   }

@@ -93,10 +93,15 @@ export interface AuditEvent extends AuditFacts {
   seq: number;
   /** SHA-256 (hex) of the previous event of this chain; null for the first. */
   previousHash: string | null;
-  /** Audit key that signed it (`kid` in the gateway JWKS, `use: lienthong-audit`). */
+  /** Audit key of the writer (`kid` in the gateway JWKS, `use: lienthong-audit`). */
   kid: string;
-  /** Ed25519 signature (base64url) over {@link auditSigningInput} of the event without `sig`. */
-  sig: string;
+  /**
+   * Ed25519 signature (base64url) over {@link auditSigningInput} of the event without `sig`.
+   * A write signs the last event of each chain it extends; the events before it are covered
+   * by the hash links that signed event vouches for (block signing: one signature per chain
+   * and write, not per event).
+   */
+  sig?: string;
 }
 
 /** One chain head as a checkpoint states it. */

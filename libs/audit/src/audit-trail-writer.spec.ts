@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Message } from 'kafkajs';
 import type { AuditCheckpoint, AuditEvent, AuditFacts } from './audit-event.js';
+import { hashAuditEvent } from './audit-event.js';
 import { AuditSigner } from './audit-keys.js';
 import { AuditTrailWriter } from './audit-trail-writer.js';
 import { verifyAuditLog } from './audit-verification.js';
@@ -75,5 +76,33 @@ describe('audit trail writer', () => {
     await writer.close();
     await writer.write([facts(2)]);
     expect(records().map((r) => r.kind)).toEqual(['delivered', 'checkpoint', 'delivered', 'checkpoint']);
+  });
+
+  it('signs the last event of each chain in a write; the hash links cover the others', async () => {
+    const { writer, records, entries } = harness();
+    await writer.write([facts(1), facts(2), facts(3)]);
+    const written = records() as AuditEvent[];
+    expect(written.map((e) => e.sig === undefined)).toEqual([true, true, false]);
+    const jwks = signer.publicJwks();
+    expect(verifyAuditLog(entries(), { jwks }).findings).toEqual([]);
+    const altered = entries().map((e, i) =>
+      i === 1 ? { ...e, value: JSON.stringify({ ...written[1], outcome: 'x' }) } : e,
+    );
+    // An altered block member no longer matches the link its signed successor vouches for, so
+    // neither it nor anything before it in the block is vouched for any more.
+    expect(verifyAuditLog(altered, { jwks }).findings.map((f) => [f.code, f.seq])).toEqual([
+      ['missing-signature', 0],
+      ['missing-signature', 1],
+      ['broken-link', 2],
+    ]);
+    // Without the signed tail, nothing vouches for the block.
+    expect(verifyAuditLog(entries().slice(0, 2), { jwks }).findings.map((f) => f.code)).toEqual([
+      'missing-signature',
+      'missing-signature',
+    ]);
+    // An unsigned event appended by someone without the key is a forgery, not a block member.
+    const { sig: _sig, ...unsigned } = { ...written[2]!, seq: 3, previousHash: hashAuditEvent(written[2]!) };
+    const appended = [...entries(), { partition: 0, offset: '3', value: JSON.stringify(unsigned) }];
+    expect(verifyAuditLog(appended, { jwks }).findings.map((f) => f.code)).toEqual(['missing-signature']);
   });
 });

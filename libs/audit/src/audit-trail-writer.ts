@@ -94,7 +94,14 @@ export class AuditTrailWriter {
   }
 
   private async send(facts: readonly AuditFacts[]): Promise<void> {
-    const events: AuditEvent[] = facts.map((f) => this.chain.next(this.partitionOf(f.messageId), f));
+    const partitions = facts.map((f) => this.partitionOf(f.messageId));
+    // One signature per chain and write: the last event of each partition is signed and
+    // vouches, through the hash links, for the ones before it.
+    const last = new Map<number, number>();
+    partitions.forEach((partition, index) => last.set(partition, index));
+    const events: AuditEvent[] = facts.map((f, index) =>
+      this.chain.next(partitions[index]!, f, last.get(partitions[index]!) === index),
+    );
     try {
       await this.options.send(events.map((event) => message(event.messageId, event)));
     } catch (error) {

@@ -144,6 +144,8 @@ interface ChainEntry {
   previousHash: string | null;
   offset: string;
   eventId: string;
+  /** Carries a valid signature (else it needs a signed successor linking to it). */
+  signed: boolean;
 }
 
 interface Chain {
@@ -207,7 +209,10 @@ export function verifyAuditLog(
       });
       continue;
     }
-    const forged = signatureProblem(record);
+    // An event of a block may go without `sig` (a later event of its chain vouches for it,
+    // checked below); a checkpoint never.
+    const blockMember = !isCheckpoint && record['sig'] === undefined;
+    const forged = blockMember ? undefined : signatureProblem(record);
     if (forged) {
       findings.push({
         ...named,
@@ -250,7 +255,12 @@ export function verifyAuditLog(
       chains.set(key, chain);
     }
     if (chain.bySeq.has(event.seq)) {
-      findings.push({ ...named, code: 'fork', detail: `a second event at seq ${event.seq}` });
+      // A writer never leaves an event unsigned at a position already taken: that is a forgery.
+      findings.push(
+        blockMember
+          ? { ...named, code: 'missing-signature', detail: `an unsigned second event at seq ${event.seq}` }
+          : { ...named, code: 'fork', detail: `a second event at seq ${event.seq}` },
+      );
       continue;
     }
     if (event.seq < chain.maxSeq) {
@@ -261,6 +271,7 @@ export function verifyAuditLog(
       previousHash: event.previousHash,
       offset: entry.offset,
       eventId: event.eventId,
+      signed: !blockMember,
     });
     chain.maxSeq = Math.max(chain.maxSeq, event.seq);
   }
@@ -376,6 +387,26 @@ export function verifyAuditLog(
 
 function checkChain(chain: Chain, partial: boolean, findings: AuditFinding[]): void {
   const seqs = [...chain.bySeq.keys()].sort((a, b) => a - b);
+  // From the head down: an unsigned event is authentic only if the next event is, and names it.
+  let vouched = false;
+  for (let i = seqs.length - 1; i >= 0; i--) {
+    const seq = seqs[i]!;
+    const entry = chain.bySeq.get(seq)!;
+    const next = chain.bySeq.get(seq + 1);
+    vouched = entry.signed || (vouched && next !== undefined && next.previousHash === entry.hash);
+    if (!vouched) {
+      findings.push({
+        source: 'topic',
+        partition: chain.partition,
+        writer: chain.writer,
+        seq,
+        offset: entry.offset,
+        eventId: entry.eventId,
+        code: 'missing-signature',
+        detail: 'neither signed nor covered by a signed later event of its chain',
+      });
+    }
+  }
   const base = { source: 'topic' as const, partition: chain.partition, writer: chain.writer };
   const start = partial ? seqs[0]! : 0;
   let expected = start;
@@ -441,8 +472,8 @@ function eventShape(record: Record<string, unknown>): string | undefined {
   const previous = record['previousHash'];
   if (previous !== null && (typeof previous !== 'string' || !HEX_SHA256.test(previous)))
     return 'previousHash is not a SHA-256';
-  if (record['format'] === 1 || typeof record['sig'] !== 'string' || typeof record['kid'] !== 'string')
-    return 'unsigned';
+  if (record['format'] === 1 || typeof record['kid'] !== 'string') return 'unsigned';
+  if (record['sig'] !== undefined && typeof record['sig'] !== 'string') return 'sig is not a string';
   return undefined;
 }
 
