@@ -32,6 +32,17 @@ describe('audit keys are kept apart from token and receipt keys', () => {
       { kty: 'OKP', crv: 'Ed25519', x: expect.any(String), kid: audit.kid, alg: 'EdDSA', use: AUDIT_KEY_USE },
     ]);
     expect(new AuditKeySet(jwks).kids).toEqual([audit.kid]);
+    // A rotated file: the new key signs, the earlier one stays published.
+    const older = await GatewayKeyring.generate({ alg: 'EdDSA' });
+    const newer = await GatewayKeyring.generate({ alg: 'EdDSA' });
+    const rotated = await AuditSigner.fromPrivateJwks({
+      keys: [...(await newer.exportPrivateJwks()).keys, ...(await older.exportPrivateJwks()).keys],
+    });
+    expect(rotated.kid).toBe(newer.activeKey().kid);
+    expect(rotated.publicJwks().keys.map((k) => k.kid)).toEqual([
+      newer.activeKey().kid,
+      older.activeKey().kid,
+    ]);
     const ec = await GatewayKeyring.generate();
     await expect(AuditSigner.fromPrivateJwks(await ec.exportPrivateJwks())).rejects.toThrow(
       /Ed25519|EdDSA|fit/,

@@ -2,6 +2,9 @@ import { KeyObject, createPublicKey, sign, verify } from 'node:crypto';
 import { GatewayKeyring } from '@lienthong/trust';
 import { AUDIT_KEY_USE, auditSigningInput } from './audit-event.js';
 
+/** A century: "as long as the key file lists the key", in the keyring's terms. */
+const KEEP_EARLIER_KEYS_SECONDS = 100 * 365 * 24 * 3600;
+
 /** An audit public key as published in the gateway's `/.well-known/jwks.json`. */
 export interface AuditPublicJwk {
   kty: 'OKP';
@@ -26,7 +29,12 @@ export class AuditSigner {
 
   /** Loads a private JWK Set (Ed25519, first key signs), as AUDIT_SIGNING_KEY_FILE holds. */
   static async fromPrivateJwks(json: unknown, variable = 'AUDIT_SIGNING_KEY_FILE'): Promise<AuditSigner> {
-    const keyring = await GatewayKeyring.fromPrivateJwks(json, { alg: 'EdDSA' });
+    // Earlier keys stay published as long as the file lists them: audit events are kept for
+    // good, not for a token or receipt window (the keyring's default would drop them in 30 days).
+    const keyring = await GatewayKeyring.fromPrivateJwks(json, {
+      alg: 'EdDSA',
+      receiptRetentionSeconds: KEEP_EARLIER_KEYS_SECONDS,
+    });
     if (keyring.activeKey().alg !== 'EdDSA')
       throw new Error(`${variable}: the first key must be an Ed25519 (EdDSA) key`);
     return new AuditSigner(keyring, KeyObject.from(keyring.signingKey().key), false);
