@@ -65,6 +65,8 @@ export async function startStack(options: {
   const webhookKeyFile = join(stateDir, 'webhook-key.json');
   await ensureSigningKeys(keysFile);
   await ensureSigningKeys(webhookKeyFile, 'EdDSA');
+  const auditKeyFile = join(stateDir, 'audit-key.json');
+  await ensureSigningKeys(auditKeyFile, 'EdDSA');
   const operatorKeyFile = join(stateDir, 'agencies', `${OPERATOR_ID}.private.jwk.json`);
   const operator = await ensureAgencyKey(operatorKeyFile);
   const port = await freePort();
@@ -74,6 +76,7 @@ export async function startStack(options: {
     KAFKA_BROKERS: options.brokers.join(','),
     GATEWAY_SIGNING_KEYS_FILE: keysFile,
     WEBHOOK_SIGNING_KEY_FILE: webhookKeyFile,
+    AUDIT_SIGNING_KEY_FILE: auditKeyFile,
     LOG_LEVEL: 'warn',
   };
   const gateway = spawnNode('apps/gateway/src/main.js', {

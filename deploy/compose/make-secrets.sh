@@ -4,6 +4,7 @@
 #                                   gateway replica and the router read the same file
 #   webhook-signing-key.json        the router's Ed25519 key (EdDSA): webhook `v1a` signatures
 #   key-pseudonym-secret.txt        the router's KEY_PSEUDONYM_SECRET_FILE: 32 random bytes, base64url
+#   audit-signing-key.json          the Ed25519 audit key of gateways and router (docs/audit.md)
 #   bootstrap-operator.jwks.json    the bootstrap operator's public JWKS (BOOTSTRAP_OPERATOR_JWKS)
 #   bootstrap-operator.private.jwk.json   the operator's private key: keep it, give it to the
 #                                   operator's `lienthong --key`, never to the gateway
@@ -28,6 +29,7 @@ keyring() { # $1 = file, $2 = alg
 }
 keyring "$out/gateway-signing-keys.json" ES256
 keyring "$out/webhook-signing-key.json" EdDSA
+keyring "$out/audit-signing-key.json" EdDSA
 
 if [ -f "$out/key-pseudonym-secret.txt" ]; then
   echo "kept $out/key-pseudonym-secret.txt"
@@ -52,6 +54,6 @@ else
 fi
 
 # The containers run as uid 1000 (`node`); compose bind-mounts secret files as they are on disk.
-chmod 0444 "$out/gateway-signing-keys.json" "$out/webhook-signing-key.json" "$out/bootstrap-operator.jwks.json" \
-  "$out/key-pseudonym-secret.txt"
+chmod 0444 "$out/gateway-signing-keys.json" "$out/webhook-signing-key.json" "$out/audit-signing-key.json" \
+  "$out/bootstrap-operator.jwks.json" "$out/key-pseudonym-secret.txt"
 echo "secrets are world-readable for uid 1000 in the containers; keep $out on a host only operators reach"

@@ -259,6 +259,7 @@ describe('deploy/compose', () => {
       REDIS_URL: 'redis://redis:6379',
       GATEWAY_SIGNING_KEYS_FILE: '/run/secrets/gateway-signing-keys',
       WEBHOOK_SIGNING_KEY_FILE: '/run/secrets/webhook-signing-key',
+      AUDIT_SIGNING_KEY_FILE: '/run/secrets/audit-signing-key',
       BOOTSTRAP_OPERATOR_JWKS: '/run/secrets/bootstrap-operator-jwks',
     });
     expect(env['GATEWAY_ISSUER']).toMatch(/^https?:\/\//);
@@ -266,6 +267,7 @@ describe('deploy/compose', () => {
     for (const name of gateways) {
       expect(services[name]!.command).toEqual(['node', 'dist/apps/gateway/src/main.js']);
       expect(services[name]!.secrets?.map((s) => s.source).sort()).toEqual([
+        'audit-signing-key',
         'bootstrap-operator-jwks',
         'gateway-signing-keys',
         'webhook-signing-key',
@@ -288,6 +290,7 @@ describe('deploy/compose', () => {
       KAFKA_REPLICATION_FACTOR: '3',
     });
     expect(router.secrets?.map((s) => s.source).sort()).toEqual([
+      'audit-signing-key',
       'gateway-signing-keys',
       'key-pseudonym-secret',
       'webhook-signing-key',

@@ -9,6 +9,7 @@ import type { GatewayAppOptions } from '../../apps/gateway/src/gateway-app.facto
 import { createGatewayApp } from '../../apps/gateway/src/gateway-app.factory.js';
 import type { TestAgency } from './agencies.util.js';
 import { agencyKeyPair, asTestAgency, fetchToken, randomAgencyId } from './agencies.util.js';
+import { sharedAuditKeyFile } from './audit-keys.util.js';
 
 export interface CreateAgencyOptions {
   id?: string;
@@ -62,6 +63,7 @@ export async function startGateway(
     PORT: '0',
     GATEWAY_ISSUER: TEST_ISSUER,
     GATEWAY_SIGNING_KEYS_FILE: keysFile,
+    AUDIT_SIGNING_KEY_FILE: await sharedAuditKeyFile(),
     BOOTSTRAP_OPERATOR_ID: OPERATOR_ID,
     BOOTSTRAP_OPERATOR_JWKS: JSON.stringify({ keys: [operatorKeys.publicJwk] }),
     ...env,

@@ -12,6 +12,7 @@ import { RouterCommands } from '../../apps/router/src/commands/router-commands.s
 import { createRouterApp } from '../../apps/router/src/router-app.factory.js';
 import { DeliverySigners } from '../../apps/router/src/trust/router-trust.module.js';
 import { pollUntil } from './poll-until.util.js';
+import { sharedAuditKeyFile } from './audit-keys.util.js';
 
 export interface RunningRouter {
   app: NestFastifyApplication;
@@ -87,6 +88,7 @@ export async function startRouter(
     ROUTER_PORT: '0',
     GATEWAY_SIGNING_KEYS_FILE: gatewaySigningKeysFile ?? '',
     WEBHOOK_SIGNING_KEY_FILE: await sharedWebhookKeyFile(),
+    AUDIT_SIGNING_KEY_FILE: await sharedAuditKeyFile(),
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
     WEBHOOK_CONNECT_TIMEOUT_MS: '1000',
     WEBHOOK_RESPONSE_TIMEOUT_MS: '2000',

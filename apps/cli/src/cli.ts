@@ -1,3 +1,4 @@
+import { auditCommand } from './audit/audit.command.js';
 import type { CliContext } from './common/cli-context.js';
 import type { ExitCode } from './common/cli.exception.js';
 import { CliError, EXIT_CODES, UsageError } from './common/cli.exception.js';
@@ -16,6 +17,7 @@ export const COMMANDS: readonly Command[] = [
   publishCommand,
   registerSchemaCommand,
   verifyReceiptCommand,
+  auditCommand,
 ];
 
 /**
@@ -76,7 +78,8 @@ export function formatMainHelp(): string {
     'Every command takes --help. --gateway, --agency and --key may come from LIENTHONG_GATEWAY,',
     'LIENTHONG_AGENCY and LIENTHONG_KEY_FILE.',
     '',
-    'Exit codes: 0 done; 1 refused by the gateway, or the receipt is invalid; 2 usage error,',
+    'Exit codes: 0 done; 1 refused by the gateway, the receipt is invalid, or the audit trail',
+    'does not verify; 2 usage error,',
     'nothing was sent; 3 network failure or an unexpected answer.',
     '',
   ].join('\n');

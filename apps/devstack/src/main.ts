@@ -39,6 +39,9 @@ async function main(): Promise<void> {
   await ensureSigningKeys(keysFile);
   const webhookKeyFile = join(STATE_DIR, 'webhook-key.json');
   await ensureSigningKeys(webhookKeyFile, 'EdDSA');
+  // One audit key for the gateway and the router: the gateway JWKS publishes it for both.
+  const auditKeyFile = join(STATE_DIR, 'audit-key.json');
+  await ensureSigningKeys(auditKeyFile, 'EdDSA');
   const routerPort = process.env['ROUTER_PORT'] ?? '8081';
   const pseudonymSecret = pseudonymSecretEnv(join(STATE_DIR, 'key-pseudonym-secret'));
   const operatorKeyFile = join(STATE_DIR, 'agencies', `${OPERATOR_ID}.private.jwk.json`);
@@ -51,6 +54,7 @@ async function main(): Promise<void> {
       GATEWAY_ISSUER: process.env['GATEWAY_ISSUER'] ?? url,
       GATEWAY_SIGNING_KEYS_FILE: process.env['GATEWAY_SIGNING_KEYS_FILE'] ?? keysFile,
       WEBHOOK_SIGNING_KEY_FILE: process.env['WEBHOOK_SIGNING_KEY_FILE'] ?? webhookKeyFile,
+      AUDIT_SIGNING_KEY_FILE: process.env['AUDIT_SIGNING_KEY_FILE'] ?? auditKeyFile,
       BOOTSTRAP_OPERATOR_ID: OPERATOR_ID,
       BOOTSTRAP_OPERATOR_JWKS: JSON.stringify({ keys: [operator.publicJwk] }),
     },
@@ -73,6 +77,7 @@ async function main(): Promise<void> {
       ...pseudonymSecret,
       GATEWAY_SIGNING_KEYS_FILE: process.env['GATEWAY_SIGNING_KEYS_FILE'] ?? keysFile,
       WEBHOOK_SIGNING_KEY_FILE: process.env['WEBHOOK_SIGNING_KEY_FILE'] ?? webhookKeyFile,
+      AUDIT_SIGNING_KEY_FILE: process.env['AUDIT_SIGNING_KEY_FILE'] ?? auditKeyFile,
     },
     stdio: 'inherit',
   });

@@ -4,6 +4,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AsyncApiModule } from './asyncapi/asyncapi.module.js';
+import { GatewayAuditModule } from './audit/gateway-audit.module.js';
 import { CcompatModule } from './ccompat/ccompat.module.js';
 import { AccessGuard } from './common/access.guard.js';
 import { GATEWAY_LOG, createGatewayPino, gatewayLoggerModule } from './common/logging.js';
@@ -36,6 +37,7 @@ export class AppModule {
         KafkaModule,
         RegistryModule,
         TrustModule,
+        GatewayAuditModule,
         RateLimitModule,
         OAuthModule,
         AgenciesModule,

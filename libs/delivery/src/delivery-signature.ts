@@ -85,6 +85,9 @@ export async function verifyDeliverySignature(
   const jwk = candidates[0];
   if (candidates.length !== 1 || !jwk)
     throw new Error(`delivery signature: no single key ${kid} in the JWKS`);
+  // RFC 7517 section 4.2: a key published for another use (the audit keys) never signs deliveries.
+  if (jwk['use'] !== undefined && jwk['use'] !== 'sig')
+    throw new Error('delivery signature: the key is not a signing key for deliveries');
   const publicJwk =
     alg === 'ES256'
       ? { kty: 'EC', crv: 'P-256', x: jwk['x'] as string, y: jwk['y'] as string }

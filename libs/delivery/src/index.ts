@@ -45,7 +45,7 @@ export {
   isAllowedAddress,
   resolveWebhookTarget,
 } from './ssrf-guard.js';
-// Delivery signatures and the audit chain (router).
+// Delivery signatures (router). The audit chain lives in @lienthong/audit.
 export type { VerifyWebhookEd25519Options, WebhookSignatureInput } from './webhook-signature.js';
 export {
   WEBHOOK_HEADERS,
@@ -65,20 +65,6 @@ export {
   signDelivery,
   verifyDeliverySignature,
 } from './delivery-signature.js';
-export type {
-  AuditChainProblem,
-  AuditChainReport,
-  AuditEvent,
-  AuditEventKind,
-  AuditFacts,
-} from './audit-chain.js';
-export {
-  AUDIT_EVENT_FORMAT,
-  AUDIT_EVENT_KINDS,
-  AuditChain,
-  hashAuditEvent,
-  verifyAuditChain,
-} from './audit-chain.js';
 export type { DeadLetterReason } from './delivery-headers.js';
 export { DEAD_LETTER_REASONS, DELIVERY_HEADERS } from './delivery-headers.js';
 export type { RedriveCommand, ReplayCommand, RouterCommand } from './router-command.js';

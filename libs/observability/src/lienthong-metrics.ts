@@ -100,6 +100,8 @@ export class LienthongMetrics {
   private readonly deprecatedUsed: Counter<'type'>;
   private readonly deliveries: Counter<'subscription' | 'outcome'>;
   private readonly deliveryDurations: Histogram<'mode'>;
+  private readonly auditEvents: Counter<'outcome'>;
+  private readonly auditWriteFailures: Counter;
 
   private registrySource: RegistryMetricsSource | undefined;
   private registryAppliedSeen = 0;
@@ -201,6 +203,19 @@ export class LienthongMetrics {
       buckets: [...BUCKETS.delivery],
       registers,
     });
+    this.auditEvents = new Counter({
+      name: 'lienthong_audit_events_total',
+      help: 'Audit events written to lienthong.audit, or dropped because the queue was full.',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.auditWriteFailures = new Counter({
+      name: 'lienthong_audit_write_failures_total',
+      help: 'Writes to lienthong.audit Kafka did not acknowledge (each is retried on a new chain).',
+      registers,
+    });
+    // Zero from the start, so the first failure or drop moves rate().
+    for (const outcome of ['written', 'dropped']) this.auditEvents.inc({ outcome }, 0);
   }
 
   /** The Prometheus text exposition format (version 0.0.4) of every metric. */
@@ -288,6 +303,20 @@ export class LienthongMetrics {
 
   deprecatedVersionUsed(type: string): void {
     this.deprecatedUsed.inc({ type: this.bounds.type(type) });
+  }
+
+  /** Audit events Kafka acknowledged. */
+  auditWritten(events: number): void {
+    this.auditEvents.inc({ outcome: 'written' }, events);
+  }
+
+  /** Audit events given up (queue full, or still queued when the process stopped). */
+  auditDropped(events: number): void {
+    this.auditEvents.inc({ outcome: 'dropped' }, events);
+  }
+
+  auditWriteFailed(): void {
+    this.auditWriteFailures.inc();
   }
 
   delivery(subscription: string, outcome: DeliveryOutcome): void {

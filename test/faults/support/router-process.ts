@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { GatewayKeyring } from '@lienthong/trust';
 import { pollUntil } from '../../support/poll-until.util.js';
 import { freePort } from '../../support/free-port.util.js';
+import { sharedAuditKeyFile } from '../../support/audit-keys.util.js';
 
 /** `node dist/apps/router/src/main.js` running as a child process, as in production. */
 export interface RouterProcess {
@@ -57,6 +58,7 @@ export async function spawnRouter(options: {
       ROUTER_CONSUMER_GROUP: options.consumerGroup,
       GATEWAY_SIGNING_KEYS_FILE: options.gatewaySigningKeysFile,
       WEBHOOK_SIGNING_KEY_FILE: await webhookSigningKeyFile(),
+      AUDIT_SIGNING_KEY_FILE: await sharedAuditKeyFile(),
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
       ROUTER_TOPIC_REFRESH_MS: '500',
       KEY_PSEUDONYM_SECRET: 'fault-test-key-pseudonym-secret-of-32+chars',

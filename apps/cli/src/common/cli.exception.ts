@@ -68,3 +68,9 @@ export class ReceiptRejectedError extends CliError {
   override readonly name = 'ReceiptRejectedError';
   readonly exitCode = EXIT_CODES.refused;
 }
+
+/** The audit trail does not verify: forged, copied, reordered, missing or truncated events. Exit 1. */
+export class AuditFindingsError extends CliError {
+  override readonly name = 'AuditFindingsError';
+  readonly exitCode = EXIT_CODES.refused;
+}

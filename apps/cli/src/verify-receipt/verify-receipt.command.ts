@@ -101,7 +101,11 @@ export function readReceiptText(bytes: Buffer, path: string): string {
 }
 
 /** `--jwks` as a URL or a file; without it, the JWKS the gateway publishes. */
-async function loadJwks(line: CommandLine, ctx: CliContext): Promise<unknown> {
+export async function loadJwks(
+  line: CommandLine,
+  ctx: CliContext,
+  command = 'verify-receipt',
+): Promise<unknown> {
   const given = line.string('jwks');
   if (given !== undefined && !/^https?:\/\//i.test(given)) {
     return parseJsonFile(await readInputFile(ctx, given, 'JWKS file'), given, 'JWKS file');
@@ -112,12 +116,12 @@ async function loadJwks(line: CommandLine, ctx: CliContext): Promise<unknown> {
     if (gateway === undefined) {
       throw new UsageError(
         'missing --jwks URL_OR_FILE (or --gateway URL to use its published keys)',
-        'verify-receipt',
+        command,
       );
     }
     url = `${parseGatewayUrl(gateway).href.replace(/\/+$/, '')}/.well-known/jwks.json`;
   }
-  if (!URL.canParse(url)) throw new UsageError(`--jwks ${url} is not a URL`, 'verify-receipt');
+  if (!URL.canParse(url)) throw new UsageError(`--jwks ${url} is not a URL`, command);
   try {
     const answer = await readJsonAnswer(
       await sendRequest(ctx, url, { headers: { accept: 'application/json' } }),

@@ -29,6 +29,14 @@ export interface GatewayConfig {
   signingKeysFile: string | undefined;
   /** Private JWKS of the router's Ed25519 webhook key (`v1a`); its public half is published. */
   webhookSigningKeyFile: string | undefined;
+  /** Private JWKS whose first (Ed25519) key signs the gateway's audit events; published in the JWKS. */
+  auditSigningKeyFile: string | undefined;
+  /** How often the audit writer checkpoints its chain heads (0: only at shutdown). */
+  auditCheckpointIntervalMs: number;
+  /** How long audit facts wait to be written together. */
+  auditLingerMs: number;
+  /** Partitions of `lienthong.audit` when the gateway creates it. */
+  auditTopicPartitions: number;
   accessTokenTtlSeconds: number;
   bootstrapOperatorId: string;
   /** Public JWKS of the bootstrap operator (JSON text or a file path). */
@@ -78,6 +86,10 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     publicUrl: env['GATEWAY_PUBLIC_URL'] || undefined,
     signingKeysFile: env['GATEWAY_SIGNING_KEYS_FILE'] || undefined,
     webhookSigningKeyFile: env['WEBHOOK_SIGNING_KEY_FILE'] || undefined,
+    auditSigningKeyFile: env['AUDIT_SIGNING_KEY_FILE'] || undefined,
+    auditCheckpointIntervalMs: read.int('AUDIT_CHECKPOINT_INTERVAL_MS', 60_000, 0, 24 * 3600 * 1000),
+    auditLingerMs: read.int('AUDIT_LINGER_MS', 5, 0, 10_000),
+    auditTopicPartitions: read.int('AUDIT_TOPIC_PARTITIONS', 3, 1, 1_000),
     accessTokenTtlSeconds: read.int('ACCESS_TOKEN_TTL_SECONDS', 300, 30, 600),
     bootstrapOperatorId,
     bootstrapOperatorJwks: env['BOOTSTRAP_OPERATOR_JWKS'] || undefined,

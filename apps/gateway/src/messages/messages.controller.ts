@@ -48,10 +48,12 @@ export class MessagesController {
     @Req() request: FastifyRequest & RequestWithPrincipal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
-    const { context, payload } = this.read(request, body, reply);
-    return this.once(request, reply, type, 202, payload, context, (ctx) =>
-      this.messages.publish(type, payload, ctx),
-    );
+    return this.audited(type, request, body, () => {
+      const { context, payload } = this.read(request, body, reply);
+      return this.once(request, reply, type, 202, payload, context, (ctx) =>
+        this.messages.publish(type, payload, ctx),
+      );
+    });
   }
 
   /** Publishes up to 500 records of `type`: per-record results in order, one receipt. */
@@ -63,10 +65,27 @@ export class MessagesController {
     @Req() request: FastifyRequest & RequestWithPrincipal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
-    const { context, payload } = this.read(request, body, reply);
-    return this.once(request, reply, type, 200, payload, context, (ctx) =>
-      this.messages.publishBatch(type, payload, ctx),
-    );
+    return this.audited(type, request, body, () => {
+      const { context, payload } = this.read(request, body, reply);
+      return this.once(request, reply, type, 200, payload, context, (ctx) =>
+        this.messages.publishBatch(type, payload, ctx),
+      );
+    });
+  }
+
+  /** Every refusal of an authenticated publish is in the audit trail (accepted ones too, by the service). */
+  private async audited(
+    type: string,
+    request: FastifyRequest & RequestWithPrincipal,
+    body: Buffer | undefined,
+    run: () => Promise<unknown>,
+  ): Promise<unknown> {
+    try {
+      return await run();
+    } catch (error) {
+      this.messages.auditRefusal(type, request.principal?.agencyId, body, error);
+      throw error;
+    }
   }
 
   private read(

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Language } from '@lienthong/contracts';
 import {
@@ -23,6 +24,7 @@ import { ReceiptSigner, parseAgencyJwks, sha256Base64url, verifyPublisherSignatu
 import { IDEMPOTENCY_BATCH_INDEX_HEADER, IDEMPOTENCY_RECORD_HEADER } from '@lienthong/idempotency';
 import { LienthongMetrics, stopwatch } from '@lienthong/observability';
 import type { IHeaders } from 'kafkajs';
+import { GatewayAudit } from '../audit/gateway-audit.service.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { GATEWAY_CONFIG } from '../config/gateway-config.js';
 import type { BatchItemResult, BatchResult, PublishContext, PublishResult } from './messages.dto.js';
@@ -57,6 +59,7 @@ export class MessagesService {
     private readonly receipts: ReceiptSigner,
     private readonly metrics: LienthongMetrics,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly audit: GatewayAudit,
   ) {}
 
   async publish(type: string, body: Buffer, context: PublishContext): Promise<PublishResult> {
@@ -75,12 +78,13 @@ export class MessagesService {
       written ?? (await this.write(topic, () => this.producer.send(topic, prepared.record)));
     const id = written?.id ?? prepared.id;
     const signing = stopwatch();
+    const bodySha256 = sha256Base64url(body);
     const receipt = await this.receipts.sign({
       messageId: id,
       type,
       schemaVersion: schema.version,
       publisher: context.agencyId,
-      bodySha256: sha256Base64url(body),
+      bodySha256,
       topic,
       partition: coordinates.partition,
       offset: coordinates.offset,
@@ -88,6 +92,15 @@ export class MessagesService {
     });
     this.metrics.receiptSigned(signing());
     this.metrics.accepted(type, context.agencyId);
+    this.audit.record({
+      kind: 'publish-accepted',
+      messageId: id,
+      type,
+      publisher: context.agencyId,
+      schemaVersion: schema.version,
+      bodySha256,
+      outcome: 'accepted',
+    });
     return {
       id,
       type,
@@ -154,6 +167,16 @@ export class MessagesService {
         if (!(error instanceof LienthongError)) throw error;
         this.metrics.rejected(type, context.agencyId, error.code);
         results.push({ index, status: 'rejected', problem: this.itemProblem(error, context.language) });
+        this.audit.record({
+          kind: 'publish-refused',
+          messageId: randomUUID(),
+          type,
+          publisher: context.agencyId,
+          schemaVersion: schema.version,
+          bodySha256: sha256Base64url(element),
+          outcome: error.code,
+          detail: `batch index ${index}`,
+        });
       }
     });
     const topic = recordTopic(type);
@@ -200,6 +223,17 @@ export class MessagesService {
       });
       this.metrics.receiptSigned(signing());
       for (let i = 0; i < accepted.length; i++) this.metrics.accepted(type, context.agencyId);
+      this.audit.record(
+        records.map((r) => ({
+          kind: 'publish-accepted' as const,
+          messageId: r.messageId,
+          type,
+          publisher: context.agencyId,
+          schemaVersion: schema.version,
+          bodySha256: r.bodySha256,
+          outcome: 'accepted',
+        })),
+      );
     }
     return {
       type,
@@ -214,6 +248,21 @@ export class MessagesService {
   }
 
   /** Deny by default: the caller must be a publisher holding the publish grant for `type`. */
+  /**
+   * Audits a refused publish request (the error it answers with): the problem code, and the
+   * type only when it is registered, since a client may put anything in the path.
+   */
+  auditRefusal(type: string, publisher: string | undefined, body: Buffer | undefined, error: unknown): void {
+    this.audit.record({
+      kind: 'publish-refused',
+      messageId: randomUUID(),
+      ...(this.registry.latest(type) !== undefined ? { type } : {}),
+      ...(publisher !== undefined ? { publisher } : {}),
+      ...(Buffer.isBuffer(body) ? { bodySha256: sha256Base64url(body) } : {}),
+      outcome: error instanceof LienthongError ? error.code : 'internal-error',
+    });
+  }
+
   private authorise(type: string, context: PublishContext): SchemaVersion {
     // Types are public (AsyncAPI lists them), so an unknown type is a 404 before any 403.
     const version = this.schemaVersionFor(type, context.schemaVersion);

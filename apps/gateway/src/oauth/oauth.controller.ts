@@ -66,7 +66,10 @@ export class OAuthController {
     };
   }
 
-  /** The gateway's public keys (tokens, receipts, deliveries) and the router's webhook `v1a` key. */
+  /**
+   * The gateway's public keys (tokens, receipts, deliveries), the router's webhook `v1a` key and
+   * the audit keys (`use: lienthong-audit`, docs/audit.md).
+   */
   @Get('.well-known/jwks.json')
   @Header('cache-control', 'public, max-age=300')
   jwks(): unknown {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Global, Inject, Injectable, Logger, Module } from '@nestjs/common';
 import { RecordProducer, ensureTopics } from '@lienthong/kafka';
+import type { RegistryStateMachine } from '@lienthong/registry';
 import {
   REGISTRY_TOPIC_SPEC,
   RegistryLog,
@@ -13,6 +14,8 @@ import {
 import { checkCompatibility } from '@lienthong/schema';
 import { parseAgencyJwks } from '@lienthong/trust';
 import type { Kafka } from 'kafkajs';
+import { GatewayAudit } from '../audit/gateway-audit.service.js';
+import { registryAuditFacts, registryEntityExists } from '../audit/registry-audit-facts.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { GATEWAY_CONFIG } from '../config/gateway-config.js';
 import { KAFKA_CLIENT, KafkaLifecycle } from '../kafka/kafka.module.js';
@@ -110,9 +113,22 @@ export class RegistryLifecycle implements OnApplicationBootstrap, OnApplicationS
     },
     {
       provide: RegistryLog,
-      inject: [KAFKA_CLIENT, RecordProducer, RegistryState],
-      useFactory: (kafka: Kafka, producer: RecordProducer, state: RegistryState): RegistryLog =>
-        new RegistryLog(kafka, producer, state),
+      inject: [KAFKA_CLIENT, RecordProducer, RegistryState, GatewayAudit],
+      useFactory: (kafka: Kafka, producer: RecordProducer, state: RegistryState, audit: GatewayAudit) => {
+        // Every replica applies every record; the one that wrote a change audits it, once.
+        const machine: RegistryStateMachine = {
+          apply: (record) => {
+            const own = record.writer === log.replicaId;
+            const existed = own && registryEntityExists(state, record);
+            const outcome = state.apply(record);
+            const facts = own ? registryAuditFacts(record, outcome, existed) : undefined;
+            if (facts) audit.record(facts);
+            return outcome;
+          },
+        };
+        const log: RegistryLog = new RegistryLog(kafka, producer, machine);
+        return log;
+      },
     },
     {
       provide: SchemaRegistry,

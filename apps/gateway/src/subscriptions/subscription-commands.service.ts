@@ -5,6 +5,7 @@ import type { RouterCommand } from '@lienthong/delivery';
 import { ROUTER_COMMAND_FORMAT, ROUTER_COMMAND_TOPIC, routerCommandMessage } from '@lienthong/delivery';
 import { RecordProducer, ensureTopics } from '@lienthong/kafka';
 import type { Kafka } from 'kafkajs';
+import { GatewayAudit } from '../audit/gateway-audit.service.js';
 import type { Principal } from '../common/principal.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { GATEWAY_CONFIG } from '../config/gateway-config.js';
@@ -40,6 +41,7 @@ export class SubscriptionCommandsService {
     private readonly producer: RecordProducer,
     private readonly subscriptions: SubscriptionsService,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly audit: GatewayAudit,
   ) {}
 
   replay(id: string, since: string, caller: Principal): Promise<CommandAccepted> {
@@ -93,6 +95,13 @@ export class SubscriptionCommandsService {
     } catch (cause) {
       throw this.unavailable(cause);
     }
+    this.audit.record({
+      kind: 'subscription-changed',
+      messageId: command.commandId,
+      subscription: id,
+      actor: caller.agencyId,
+      detail: since === undefined ? kind : `${kind} since ${since}`,
+    });
     const accepted: CommandAccepted = {
       commandId: command.commandId,
       kind,

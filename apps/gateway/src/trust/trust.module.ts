@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { Global, Inject, Injectable, Logger, Module } from '@nestjs/common';
+import { AuditSigner } from '@lienthong/audit';
 import type { IdempotencyStore } from '@lienthong/idempotency';
 import { InMemoryIdempotencyStore, RedisIdempotencyStore, openRedisConnection } from '@lienthong/idempotency';
 import type { JtiStore } from '@lienthong/trust';
@@ -17,7 +18,10 @@ import type { GatewayConfig } from '../config/gateway-config.js';
 import { GATEWAY_CONFIG } from '../config/gateway-config.js';
 
 export const JTI_STORE = Symbol('JTI_STORE');
-/** Public JWKs published beside the gateway's own: the router's webhook (`v1a`) key. */
+/**
+ * Public JWKs published beside the gateway's own: the router's webhook (`v1a`) key and the audit
+ * keys (`use: lienthong-audit`, which token and receipt verifiers never select).
+ */
 export const EXTRA_PUBLIC_KEYS = Symbol('EXTRA_PUBLIC_KEYS');
 export const IDEMPOTENCY_STORE = Symbol('IDEMPOTENCY_STORE');
 export const REDIS = Symbol('REDIS');
@@ -48,6 +52,17 @@ async function loadKeyring(config: GatewayConfig): Promise<GatewayKeyring> {
   return GatewayKeyring.generate(options);
 }
 
+/** The gateway's audit key: AUDIT_SIGNING_KEY_FILE, or one generated for this process. */
+async function loadAuditSigner(config: GatewayConfig): Promise<AuditSigner> {
+  if (config.auditSigningKeyFile)
+    return AuditSigner.fromPrivateJwks(readFileSync(config.auditSigningKeyFile, 'utf8'));
+  new Logger('Trust').warn(
+    'AUDIT_SIGNING_KEY_FILE is not set: signing audit events with a key generated for this process ' +
+      'only; the router and other replicas sign with keys this JWKS does not publish',
+  );
+  return AuditSigner.generate();
+}
+
 /**
  * The gateway's own keys and what uses them: access tokens (issue, verify with a cache),
  * receipts, the assertion replay cache and the idempotency store (Redis when REDIS_URL is set).
@@ -56,11 +71,12 @@ async function loadKeyring(config: GatewayConfig): Promise<GatewayKeyring> {
 @Module({
   providers: [
     { provide: GatewayKeyring, inject: [GATEWAY_CONFIG], useFactory: loadKeyring },
+    { provide: AuditSigner, inject: [GATEWAY_CONFIG], useFactory: loadAuditSigner },
     {
       provide: EXTRA_PUBLIC_KEYS,
-      inject: [GATEWAY_CONFIG],
-      useFactory: async (config: GatewayConfig): Promise<Record<string, unknown>[]> =>
-        config.webhookSigningKeyFile
+      inject: [GATEWAY_CONFIG, AuditSigner],
+      useFactory: async (config: GatewayConfig, audit: AuditSigner): Promise<Record<string, unknown>[]> => [
+        ...(config.webhookSigningKeyFile
           ? (
               await GatewayKeyring.fromPrivateJwks(readFileSync(config.webhookSigningKeyFile, 'utf8'), {
                 alg: 'EdDSA',
@@ -68,7 +84,9 @@ async function loadKeyring(config: GatewayConfig): Promise<GatewayKeyring> {
             )
               .publicJwks()
               .keys.map((key) => ({ ...key }))
-          : [],
+          : []),
+        ...audit.publicJwks().keys.map((key) => ({ ...key })),
+      ],
     },
     {
       provide: AccessTokenIssuer,
@@ -110,6 +128,7 @@ async function loadKeyring(config: GatewayConfig): Promise<GatewayKeyring> {
   ],
   exports: [
     GatewayKeyring,
+    AuditSigner,
     EXTRA_PUBLIC_KEYS,
     AccessTokenIssuer,
     AccessTokenVerifier,

@@ -1,70 +1,66 @@
-import { Injectable, Logger } from '@nestjs/common';
-import type { AuditFacts } from '@lienthong/delivery';
-import { AUDIT_TOPIC, AuditChain } from '@lienthong/delivery';
-import type { Message } from 'kafkajs';
-import { Partitioners } from 'kafkajs';
+import type { OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { AuditFacts } from '@lienthong/audit';
+import { AuditSigner, AuditTrailWriter } from '@lienthong/audit';
+import { AUDIT_TOPIC } from '@lienthong/delivery';
+import { LienthongMetrics } from '@lienthong/observability';
+import type { RouterConfig } from '../config/router-config.js';
+import { ROUTER_CONFIG } from '../config/router-config.js';
 import { RouterKafka } from '../kafka/router-kafka.module.js';
 
 /**
- * Writes delivery, retry and dead-letter events to `lienthong.audit`, hash-chained per
- * partition and writer. Writes are serialised so that chain order is log order; the partition
- * is chosen here (murmur2 of the message id, as any Kafka client would) because an event must
- * know its partition before it is hashed.
+ * Writes delivery, retry and dead-letter events to `lienthong.audit`: signed, hash-chained per
+ * partition and writer, with periodic signed checkpoints of the chain heads (@lienthong/audit).
  */
 @Injectable()
-export class AuditWriter {
+export class AuditWriter implements OnApplicationShutdown {
   private readonly logger = new Logger('Audit');
-  private readonly chain = new AuditChain();
-  private readonly partitioner = Partitioners.DefaultPartitioner();
-  private partitions = 0;
-  private queue: Promise<void> = Promise.resolve();
+  private trail: AuditTrailWriter | undefined;
 
-  constructor(private readonly kafka: RouterKafka) {}
+  constructor(
+    private readonly kafka: RouterKafka,
+    private readonly signer: AuditSigner,
+    @Inject(ROUTER_CONFIG) private readonly config: RouterConfig,
+    private readonly metrics: LienthongMetrics,
+  ) {}
 
   async start(): Promise<void> {
     const admin = await this.kafka.sharedAdmin();
     const { topics } = await admin.fetchTopicMetadata({ topics: [AUDIT_TOPIC] });
-    this.partitions = topics[0]?.partitions.length ?? 0;
-    if (this.partitions === 0) throw new Error(`${AUDIT_TOPIC} has no partitions`);
-  }
-
-  /** Appends events; resolves once Kafka acknowledged them. */
-  write(facts: AuditFacts[]): Promise<void> {
-    if (facts.length === 0) return Promise.resolve();
-    const run = this.queue.then(() => this.send(facts));
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  private async send(facts: AuditFacts[]): Promise<void> {
-    const partitionMetadata = Array.from({ length: this.partitions }, (_, partitionId) => ({
-      partitionId,
-      leader: 0,
-      replicas: [0],
-      isr: [0],
-      partitionErrorCode: 0,
-    }));
-    const messages: Message[] = facts.map((f) => {
-      const partition = this.partitioner({
-        topic: AUDIT_TOPIC,
-        partitionMetadata,
-        message: { key: f.messageId, value: null },
-      });
-      const event = this.chain.next(partition, f);
-      return {
-        key: f.messageId,
-        partition,
-        value: JSON.stringify(event),
-        headers: { 'content-type': 'application/json' },
-      };
+    const partitions = topics[0]?.partitions.length ?? 0;
+    if (partitions === 0) throw new Error(`${AUDIT_TOPIC} has no partitions`);
+    this.trail = new AuditTrailWriter({
+      signer: this.signer,
+      partitions,
+      send: (messages) => this.kafka.write([{ topic: AUDIT_TOPIC, messages }]),
+      checkpointIntervalMs: this.config.auditCheckpointIntervalMs,
+      onRestart: (writer) => this.logger.warn(`audit write failed; continuing as writer ${writer}`),
+      onCheckpointError: (error) => this.logger.warn(`audit checkpoint failed: ${String(error)}`),
     });
+    this.trail.start();
+  }
+
+  /** Appends events; resolves once Kafka acknowledged them (the caller retries a failure). */
+  async write(facts: AuditFacts[]): Promise<void> {
+    if (facts.length === 0) return;
+    if (!this.trail) throw new Error('audit writer not started');
     try {
-      await this.kafka.write([{ topic: AUDIT_TOPIC, messages }]);
+      await this.trail.write(facts);
     } catch (error) {
-      // The events may or may not be in the log: continue on new chains rather than fork one.
-      this.chain.restart();
-      this.logger.warn(`audit write failed; continuing as writer ${this.chain.writerId}`);
+      this.metrics.auditWriteFailed();
       throw error;
     }
+    this.metrics.auditWritten(facts.length);
+  }
+
+  /** Writes a checkpoint of the chain heads now (tests, operators). */
+  checkpoint(): Promise<void> {
+    return this.trail?.checkpoint() ?? Promise.resolve();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.trail
+      ?.close()
+      .catch((error: unknown) => this.logger.warn(`last audit checkpoint failed: ${String(error)}`));
   }
 }

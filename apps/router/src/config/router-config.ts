@@ -23,6 +23,10 @@ export interface RouterConfig {
   gatewaySigningKeysFile: string | undefined;
   /** Private JWKS holding the gateway's Ed25519 key: signs webhooks (`v1a`). */
   webhookSigningKeyFile: string | undefined;
+  /** Private JWKS whose first (Ed25519) key signs audit events and checkpoints. */
+  auditSigningKeyFile: string | undefined;
+  /** How often the audit writer checkpoints its chain heads (0: only at shutdown). */
+  auditCheckpointIntervalMs: number;
   webhookAllowPrivateNetworks: boolean;
   webhookConnectTimeoutMs: number;
   webhookResponseTimeoutMs: number;
@@ -78,6 +82,8 @@ export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterCo
     topicRefreshMs: read.int('ROUTER_TOPIC_REFRESH_MS', 2_000, 100, 600_000),
     gatewaySigningKeysFile: env['GATEWAY_SIGNING_KEYS_FILE'] || undefined,
     webhookSigningKeyFile: env['WEBHOOK_SIGNING_KEY_FILE'] || undefined,
+    auditSigningKeyFile: env['AUDIT_SIGNING_KEY_FILE'] || undefined,
+    auditCheckpointIntervalMs: read.int('AUDIT_CHECKPOINT_INTERVAL_MS', 60_000, 0, 24 * 3600 * 1000),
     webhookAllowPrivateNetworks: read.bool('WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
     webhookConnectTimeoutMs: read.int('WEBHOOK_CONNECT_TIMEOUT_MS', 3_000, 100, 60_000),
     webhookResponseTimeoutMs: read.int('WEBHOOK_RESPONSE_TIMEOUT_MS', 10_000, 100, 120_000),

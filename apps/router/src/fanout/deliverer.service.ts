@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CE_HEADERS } from '@lienthong/contracts';
-import type { AuditFacts, DeadLetterReason } from '@lienthong/delivery';
+import type { AuditFacts } from '@lienthong/audit';
+import type { DeadLetterReason } from '@lienthong/delivery';
 import {
   DEAD_LETTER_TOPIC,
   DELIVERY_HEADERS,

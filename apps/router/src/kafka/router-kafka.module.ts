@@ -1,6 +1,7 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { Global, Inject, Injectable, Logger, Module } from '@nestjs/common';
-import { DEAD_LETTER_TOPIC, AUDIT_TOPIC, RETRY_TOPIC_PREFIX, inboxTopic } from '@lienthong/delivery';
+import { auditTopicSpec } from '@lienthong/audit';
+import { DEAD_LETTER_TOPIC, RETRY_TOPIC_PREFIX, inboxTopic } from '@lienthong/delivery';
 import { ROUTER_COMMAND_TOPIC } from '@lienthong/delivery';
 import { createKafkaClient, ensureTopics, isKafkaReachable } from '@lienthong/kafka';
 import type { TopicSpec } from '@lienthong/kafka';
@@ -53,7 +54,7 @@ export class RouterKafka implements OnApplicationShutdown {
     await this.ensure([
       ...this.config.retryDelaysMs.map((_, i) => this.spec(retryTopic(i + 1), retryPartitions)),
       this.spec(DEAD_LETTER_TOPIC, retryPartitions),
-      { topic: AUDIT_TOPIC, numPartitions: this.config.auditTopicPartitions, replicationFactor: rf },
+      auditTopicSpec(this.config.auditTopicPartitions, rf),
       { topic: ROUTER_COMMAND_TOPIC, numPartitions: 1, replicationFactor: rf },
     ]);
   }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { KeyObject } from 'node:crypto';
 import { Global, Inject, Injectable, Logger, Module } from '@nestjs/common';
+import { AuditSigner } from '@lienthong/audit';
 import type { DeliverySigningKey } from '@lienthong/delivery';
 import { GatewayKeyring } from '@lienthong/trust';
 import type { RouterConfig } from '../config/router-config.js';
@@ -34,6 +35,16 @@ export class DeliverySigners {
   publicJwks(): { keys: Record<string, unknown>[] } {
     return { keys: [...this.gateway.publicJwks().keys, ...this.webhook.publicJwks().keys] };
   }
+}
+
+/** The router's audit key (AUDIT_SIGNING_KEY_FILE), or one generated for this process with a warning. */
+export async function loadAuditSigner(file: string | undefined, context: string): Promise<AuditSigner> {
+  if (file) return AuditSigner.fromPrivateJwks(readFileSync(file, 'utf8'));
+  new Logger(context).warn(
+    'AUDIT_SIGNING_KEY_FILE is not set: signing audit events with a key generated for this process ' +
+      'only; the gateway JWKS will not hold it and audit verification will report its events as forged',
+  );
+  return AuditSigner.generate();
 }
 
 async function load(
@@ -71,7 +82,12 @@ async function load(
         load(config.webhookSigningKeyFile, 'EdDSA', 'WEBHOOK_SIGNING_KEY_FILE'),
     },
     DeliverySigners,
+    {
+      provide: AuditSigner,
+      inject: [ROUTER_CONFIG],
+      useFactory: (config: RouterConfig) => loadAuditSigner(config.auditSigningKeyFile, 'Trust'),
+    },
   ],
-  exports: [DeliverySigners],
+  exports: [DeliverySigners, AuditSigner],
 })
 export class RouterTrustModule {}
