@@ -21,6 +21,7 @@ import { createKafkaClient, ensureTopics } from '@lienthong/kafka';
 import { startKafka } from '@lienthong/local-kafka';
 import { cpuSecondsOf, memoryOf, spawnNode } from './support/processes.js';
 import { residenceRecord } from './support/records.js';
+import { DEMO_DISCLOSURE_BASIS } from '../apps/devstack/src/demo-agencies.js';
 import { startStack } from './support/stack.js';
 import { report, round } from './support/stats.js';
 
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
     const r = await fetch(`${stack.gatewayUrl}/v1/subscriptions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ types: [TYPE], delivery: { mode: 'kafka' } }),
+      body: JSON.stringify({ types: [TYPE], delivery: { mode: 'kafka' }, ...DEMO_DISCLOSURE_BASIS }),
     });
     if (r.status !== 201) throw new Error(`subscription: ${r.status} ${await r.text()}`);
     subscriptions.push({ token, id: ((await r.json()) as { id: string }).id });

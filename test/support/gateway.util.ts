@@ -117,3 +117,9 @@ export async function startGateway(
     close: () => app.close(),
   };
 }
+
+/** Purpose and legal basis a subscription receiving personal data must state (Law 91/2025/QH15). */
+export const TEST_DISCLOSURE_BASIS = {
+  purpose: { vi: 'Kiểm thử liên thông dữ liệu', en: 'Integration testing' },
+  legalBasis: 'Luật 91/2025/QH15 Điều 19',
+} as const;

@@ -22,7 +22,8 @@ export function demoAgencies(stateDir: string): DemoAgency[] {
     {
       id: '000.00.00.G01',
       name: 'Bộ Công an',
-      roles: ['publisher', 'integrator'],
+      // Owner of residence.registration: answers citizens' "who received my data?".
+      roles: ['publisher', 'integrator', 'data-subject-officer'],
       grants: { publish: ['residence.registration'] },
       keyFile: keyFile('000.00.00.G01'),
     },
@@ -46,6 +47,8 @@ export function demoAgencies(stateDir: string): DemoAgency[] {
       roles: ['subscriber'],
       grants: {
         subscribe: ['residence.registration', 'enterprise.registration', 'procedure.dossier-status'],
+        // Residence records reach Hà Nội whole, so each delivery is a disclosure (Law 91/2025/QH15).
+        'subscribe-personal-data': ['residence.registration'],
       },
       keyFile: keyFile('000.00.00.H29'),
     },
@@ -127,6 +130,15 @@ export async function registerDemoAgencies(
   }
 }
 
+/** Why the demo subscriber receives personal data, as its subscription states it. */
+export const DEMO_DISCLOSURE_BASIS = {
+  purpose: {
+    vi: 'Giải quyết thủ tục hành chính về cư trú trên địa bàn Thành phố Hà Nội',
+    en: 'Handling residence procedures in Hà Nội',
+  },
+  legalBasis: 'Luật 91/2025/QH15 Điều 19',
+} as const;
+
 /** Gives the demo subscriber one inbox subscription to every type it may read (once). */
 export async function ensureInboxSubscription(url: string, token: string, agency: DemoAgency): Promise<void> {
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
@@ -138,7 +150,11 @@ export async function ensureInboxSubscription(url: string, token: string, agency
   const response = await fetch(`${url}/v1/subscriptions`, {
     method: 'POST',
     headers,
-    body: JSON.stringify({ types: agency.grants.subscribe ?? [], delivery: { mode: 'kafka' } }),
+    body: JSON.stringify({
+      types: agency.grants.subscribe ?? [],
+      delivery: { mode: 'kafka' },
+      ...((agency.grants['subscribe-personal-data'] ?? []).length > 0 && DEMO_DISCLOSURE_BASIS),
+    }),
   });
   if (response.status !== 201)
     throw new Error(`subscription for ${agency.id}: ${response.status} ${await response.text()}`);

@@ -264,6 +264,11 @@ export const PROBLEM_CATALOGUE = {
     en: 'The subscription reaches personal data the agency is not granted',
     vi: 'Đăng ký chạm tới dữ liệu cá nhân mà cơ quan chưa được cấp quyền',
   },
+  'disclosure-basis-required': {
+    status: 422,
+    en: 'A subscription that receives personal data must state its purpose and legal basis',
+    vi: 'Đăng ký nhận dữ liệu cá nhân phải nêu rõ mục đích và căn cứ pháp lý',
+  },
   'webhook-url-refused': {
     status: 422,
     en: 'The webhook URL is not allowed; use https to a public address',
