@@ -64,6 +64,7 @@ export async function startGateway(
     GATEWAY_SIGNING_KEYS_FILE: keysFile,
     BOOTSTRAP_OPERATOR_ID: OPERATOR_ID,
     BOOTSTRAP_OPERATOR_JWKS: JSON.stringify({ keys: [operatorKeys.publicJwk] }),
+    DISCLOSURE_SUBJECT_SECRET: TEST_DISCLOSURE_SECRET,
     ...env,
   });
   const app = await createGatewayApp(config, appOptions);
@@ -117,6 +118,9 @@ export async function startGateway(
     close: () => app.close(),
   };
 }
+
+/** The subject-hash key gateways and routers of the tests share (`DISCLOSURE_SUBJECT_SECRET`). */
+export const TEST_DISCLOSURE_SECRET = 'test-disclosure-subject-secret-0123456789';
 
 /** Purpose and legal basis a subscription receiving personal data must state (Law 91/2025/QH15). */
 export const TEST_DISCLOSURE_BASIS = {

@@ -10,6 +10,7 @@ import { loadRouterConfig } from '../../apps/router/src/config/router-config.js'
 import { RouterCommands } from '../../apps/router/src/commands/router-commands.service.js';
 import { createRouterApp } from '../../apps/router/src/router-app.factory.js';
 import { DeliverySigners } from '../../apps/router/src/trust/router-trust.module.js';
+import { TEST_DISCLOSURE_SECRET } from './gateway.util.js';
 
 export interface RunningRouter {
   app: NestFastifyApplication;
@@ -54,6 +55,7 @@ export async function startRouter(
     RETRY_DELAYS_MS: '300,600',
     RETRY_JITTER: '0.1',
     ROUTER_TOPIC_REFRESH_MS: '500',
+    DISCLOSURE_SUBJECT_SECRET: TEST_DISCLOSURE_SECRET,
     ...env,
   });
   const app = await createRouterApp(config, { logger: ['error'] });

@@ -26,3 +26,13 @@ export {
   problemStatus,
   toProblemDetails,
 } from './errors/problem-details.js';
+export type { DisclosureChannel, DisclosureEvent } from './disclosures/disclosure-event.js';
+export {
+  DISCLOSURE_EVENT_FORMAT,
+  DISCLOSURE_RETENTION_DAYS_DEFAULT,
+  DISCLOSURE_SECRET_MIN_LENGTH,
+  DISCLOSURE_TOPIC,
+  disclosureTopicConfig,
+  parseDisclosureEvent,
+  subjectHash,
+} from './disclosures/disclosure-event.js';

@@ -36,6 +36,13 @@ export {
   validateSubscriptionRequest,
   webhookUrlRefused,
 } from './subscription-validation.js';
+export type { DisclosureFacts } from './disclosure-facts.js';
+export {
+  decodeDisclosureFacts,
+  deliveredPersonalFields,
+  disclosureFacts,
+  encodeDisclosureFacts,
+} from './disclosure-facts.js';
 export {
   LEGAL_BASIS_PATTERN,
   MAX_LEGAL_BASIS_LENGTH,

@@ -15,6 +15,7 @@ import type { PoisonRecord, Undeliverable } from '../fanout/deliverer.service.js
 import { Deliverer } from '../fanout/deliverer.service.js';
 import { readSourceRecord, stringHeaders } from '../fanout/routed-record.js';
 import type { Delivery } from '../fanout/subscription-matcher.js';
+import { subjectHasher } from '../disclosures/disclosure-log.js';
 import { SubscriptionMatcher } from '../fanout/subscription-matcher.js';
 import { KAFKA_CLIENT, RouterKafka } from '../kafka/router-kafka.module.js';
 import { RouterRegistry } from '../registry/router-registry.module.js';
@@ -49,7 +50,7 @@ export class RouterCommands implements OnApplicationShutdown {
     private readonly deliverer: Deliverer,
     @Inject(ROUTER_CONFIG) private readonly config: RouterConfig,
   ) {
-    this.matcher = new SubscriptionMatcher(registry.state);
+    this.matcher = new SubscriptionMatcher(registry.state, subjectHasher(config.disclosureSubjectSecret));
   }
 
   async start(): Promise<void> {

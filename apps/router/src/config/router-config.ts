@@ -1,4 +1,5 @@
 import { ConfigError, EnvReader } from '@lienthong/config';
+import { DISCLOSURE_RETENTION_DAYS_DEFAULT, DISCLOSURE_SECRET_MIN_LENGTH } from '@lienthong/contracts';
 import type { LogLevelName } from '@lienthong/observability';
 import { LOG_LEVELS } from '@lienthong/observability';
 
@@ -33,6 +34,13 @@ export interface RouterConfig {
   /** Each delay is multiplied by a random factor in [1 - jitter, 1 + jitter]. */
   retryJitter: number;
   produceAckTimeoutMs: number;
+  /**
+   * Key of the subjects' keyed hashes in `lienthong.disclosures` (same value as the gateway's);
+   * undefined = no disclosure is recorded (a warning at boot).
+   */
+  disclosureSubjectSecret: string | undefined;
+  disclosureRetentionDays: number;
+  disclosureTopicPartitions: number;
   /** Level of the JSON logs (`LOG_LEVEL`): trace, debug, info, warn, error, fatal or silent. */
   logLevel: LogLevelName;
 }
@@ -79,11 +87,28 @@ export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterCo
     retryDelaysMs,
     retryJitter,
     produceAckTimeoutMs: read.int('KAFKA_PRODUCE_TIMEOUT_MS', 5_000, 100, 120_000),
+    disclosureSubjectSecret: readDisclosureSecret(read, env),
+    disclosureRetentionDays: read.int(
+      'DISCLOSURE_RETENTION_DAYS',
+      DISCLOSURE_RETENTION_DAYS_DEFAULT,
+      1,
+      36_500,
+    ),
+    disclosureTopicPartitions: read.int('DISCLOSURE_TOPIC_PARTITIONS', 3, 1, 1_000),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
   if (config.kafkaReplicationFactor === 0) read.problem('KAFKA_REPLICATION_FACTOR must be -1 or at least 1');
   read.throwIfInvalid('Invalid router configuration', (message) => new RouterConfigError(message));
   return config;
+}
+
+/** `DISCLOSURE_SUBJECT_SECRET`: unset, or at least 32 characters (it keys HMAC-SHA-256). */
+export function readDisclosureSecret(read: EnvReader, env: NodeJS.ProcessEnv): string | undefined {
+  const secret = env['DISCLOSURE_SUBJECT_SECRET'] || undefined;
+  if (secret !== undefined && secret.length < DISCLOSURE_SECRET_MIN_LENGTH) {
+    read.problem(`DISCLOSURE_SUBJECT_SECRET must be at least ${DISCLOSURE_SECRET_MIN_LENGTH} characters`);
+  }
+  return secret;
 }
 
 /** Attempts a webhook delivery gets before it is dead-lettered: the first plus one per retry topic. */

@@ -5,6 +5,7 @@ import type { AuditFacts, DeadLetterReason } from '@lienthong/delivery';
 import {
   DEAD_LETTER_TOPIC,
   DELIVERY_HEADERS,
+  encodeDisclosureFacts,
   GATEWAY_SIGNATURE_HEADER,
   inboxTopic,
   signDelivery,
@@ -16,6 +17,7 @@ import { AuditWriter } from '../audit/audit-writer.service.js';
 import type { RouterConfig } from '../config/router-config.js';
 import { ROUTER_CONFIG, maxAttempts } from '../config/router-config.js';
 import { RouterKafka, retryTopic } from '../kafka/router-kafka.module.js';
+import { DISCLOSURE_TOPIC, disclosureMessages } from '../disclosures/disclosure-log.js';
 import { DeliverySigners } from '../trust/router-trust.module.js';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.service.js';
 import type { Delivery } from './subscription-matcher.js';
@@ -82,12 +84,13 @@ export class Deliverer {
     // Inboxes are written while the webhooks are called, not after: a subscriber that takes its
     // time to answer must not delay the agencies reading their inbox.
     const [, results] = await Promise.all([
-      this.writeInboxes(inbox, now, audits, outcomes),
+      this.writeInboxes(inbox, now, audits, outcomes, add),
       this.webhooks.sendAll(webhook, (d) => this.webhookHeaders(d)),
     ]);
     webhook.forEach((d, i) => {
       const result = results[i]!;
       if (result.ok) {
+        for (const m of disclosureMessages(d, 'webhook', new Date())) add(DISCLOSURE_TOPIC, m);
         audits.push(this.facts('delivered', d, `webhook ${result.status}`, now));
         outcomes.push([d.subscription.id, 'delivered']);
         return;
@@ -155,6 +158,7 @@ export class Deliverer {
     now: Date,
     audits: AuditFacts[],
     outcomes: [string, HandOffOutcome][],
+    add: (topic: string, message: Message) => void,
   ): Promise<void> {
     if (inbox.length === 0) return;
     await this.kafka.ensureInboxes(inbox.map((d) => d.subscription.agency));
@@ -186,7 +190,10 @@ export class Deliverer {
     const elapsed = stopwatch();
     await this.kafka.write([...topics].map(([topic, messages]) => ({ topic, messages })));
     this.metrics.deliveryDuration('inbox', elapsed());
+    // Disclosed the moment Kafka acknowledged the inbox write; recorded in handOff's own write.
+    const acknowledged = new Date();
     for (const d of inbox) {
+      for (const m of disclosureMessages(d, 'inbox', acknowledged)) add(DISCLOSURE_TOPIC, m);
       audits.push(this.facts('delivered', d, 'inbox', now));
       outcomes.push([d.subscription.id, 'delivered']);
     }
@@ -232,6 +239,7 @@ export class Deliverer {
         [DELIVERY_HEADERS.subscription]: d.subscription.id,
         [DELIVERY_HEADERS.attempts]: String(attempts),
         [DELIVERY_HEADERS.lastError]: error,
+        ...(d.disclosure && { [DELIVERY_HEADERS.disclosure]: encodeDisclosureFacts(d.disclosure) }),
         ...extra,
       },
     };

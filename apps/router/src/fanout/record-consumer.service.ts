@@ -12,6 +12,7 @@ import { Deliverer } from './deliverer.service.js';
 import type { SourceRecord } from './routed-record.js';
 import { readSourceRecord, stringHeaders } from './routed-record.js';
 import type { Delivery } from './subscription-matcher.js';
+import { subjectHasher } from '../disclosures/disclosure-log.js';
 import { SubscriptionMatcher } from './subscription-matcher.js';
 
 /** Records handed off together: one produce request, one audit write, one offset commit. */
@@ -42,7 +43,7 @@ export class RecordConsumer implements OnApplicationShutdown {
     private readonly metrics: LienthongMetrics,
     @Inject(ROUTER_CONFIG) private readonly config: RouterConfig,
   ) {
-    this.matcher = new SubscriptionMatcher(registry.state);
+    this.matcher = new SubscriptionMatcher(registry.state, subjectHasher(config.disclosureSubjectSecret));
   }
 
   async start(): Promise<void> {

@@ -1,5 +1,5 @@
-import type { Subscription } from '@lienthong/delivery';
-import { DELIVERY_HEADERS, matchesFilter, projectPayload } from '@lienthong/delivery';
+import type { DisclosureFacts, Subscription } from '@lienthong/delivery';
+import { DELIVERY_HEADERS, disclosureFacts, matchesFilter, projectPayload } from '@lienthong/delivery';
 import { TRACEPARENT_HEADER } from '@lienthong/contracts';
 import type { RegistryState } from '@lienthong/registry';
 import type { RoutedRecord } from './routed-record.js';
@@ -18,6 +18,8 @@ export interface Delivery {
   /** Attempts already made (0 for a fresh record). */
   attempts: number;
   origin: string;
+  /** What the delivery discloses (subject hashes, personal fields); absent when nothing personal. */
+  disclosure?: DisclosureFacts;
 }
 
 export interface MatchOptions {
@@ -35,7 +37,11 @@ export interface MatchOptions {
 export class SubscriptionMatcher {
   private byType = new Map<string, Subscription[]>();
 
-  constructor(private readonly state: RegistryState) {}
+  /** `hashSubject`: the disclosure log's keyed hash; without it, no disclosure facts are computed. */
+  constructor(
+    private readonly state: RegistryState,
+    private readonly hashSubject?: (subjectId: string) => string,
+  ) {}
 
   /** Re-reads the subscriptions (once per batch, after the registry sync). */
   refresh(): void {
@@ -76,7 +82,8 @@ export class SubscriptionMatcher {
   private project(record: RoutedRecord, subscription: Subscription, commandId: string | undefined): Delivery {
     const version =
       record.schemaVersion !== undefined ? this.state.version(record.type, record.schemaVersion) : undefined;
-    const personalData = (version ?? this.state.latest(record.type))?.metadata.personalData ?? [];
+    const metadata = (version ?? this.state.latest(record.type))?.metadata;
+    const personalData = metadata?.personalData ?? [];
     const personalDataAllowed = this.state.agencies.hasGrant(
       subscription.agency,
       'subscribe-personal-data',
@@ -95,7 +102,21 @@ export class SubscriptionMatcher {
     if (!changed && record.publisherSignature)
       carried[DELIVERY_HEADERS.publisherSignature] = record.publisherSignature;
     if (commandId) carried[DELIVERY_HEADERS.command] = commandId;
+    const disclosure =
+      this.hashSubject && metadata?.dataSubject && personalDataAllowed
+        ? disclosureFacts(
+            {
+              original: record.payload,
+              delivered: payload,
+              dataSubject: metadata.dataSubject,
+              personalData,
+              projection: subscription.projection,
+            },
+            this.hashSubject,
+          )
+        : undefined;
     return {
+      ...(disclosure && { disclosure }),
       subscription,
       messageId: record.messageId,
       type: record.type,

@@ -2,6 +2,7 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import { Global, Inject, Injectable, Logger, Module } from '@nestjs/common';
 import { DEAD_LETTER_TOPIC, AUDIT_TOPIC, RETRY_TOPIC_PREFIX, inboxTopic } from '@lienthong/delivery';
 import { ROUTER_COMMAND_TOPIC } from '@lienthong/delivery';
+import { DISCLOSURE_TOPIC, disclosureTopicConfig } from '@lienthong/contracts';
 import { createKafkaClient, ensureTopics, isKafkaReachable } from '@lienthong/kafka';
 import type { TopicSpec } from '@lienthong/kafka';
 import type { Admin, Kafka, Message, Producer } from 'kafkajs';
@@ -44,7 +45,7 @@ export class RouterKafka implements OnApplicationShutdown {
     });
   }
 
-  /** Connects the producer and creates the fixed topics (retries, dead letters, audit, commands). */
+  /** Connects the producer and creates the fixed topics (retries, dead letters, audit, commands, disclosures). */
   async start(): Promise<void> {
     this.connection ??= this.producer.connect();
     await this.connection;
@@ -55,6 +56,12 @@ export class RouterKafka implements OnApplicationShutdown {
       this.spec(DEAD_LETTER_TOPIC, retryPartitions),
       { topic: AUDIT_TOPIC, numPartitions: this.config.auditTopicPartitions, replicationFactor: rf },
       { topic: ROUTER_COMMAND_TOPIC, numPartitions: 1, replicationFactor: rf },
+      {
+        topic: DISCLOSURE_TOPIC,
+        numPartitions: this.config.disclosureTopicPartitions,
+        replicationFactor: rf,
+        configEntries: disclosureTopicConfig(this.config.disclosureRetentionDays),
+      },
     ]);
   }
 

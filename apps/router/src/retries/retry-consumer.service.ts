@@ -1,7 +1,7 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CE_HEADERS } from '@lienthong/contracts';
-import { DELIVERY_HEADERS } from '@lienthong/delivery';
+import { DELIVERY_HEADERS, decodeDisclosureFacts } from '@lienthong/delivery';
 import type { RegistryState } from '@lienthong/registry';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { RouterConfig } from '../config/router-config.js';
@@ -21,6 +21,7 @@ const PARKING_HEADERS: readonly string[] = [
   DELIVERY_HEADERS.lastError,
   DELIVERY_HEADERS.deadLetterReason,
   DELIVERY_HEADERS.deadLetteredAt,
+  DELIVERY_HEADERS.disclosure,
 ];
 
 /**
@@ -59,6 +60,8 @@ export function unpark(
     attempts: attempts ?? (Number(headers[DELIVERY_HEADERS.attempts]) || 0),
     origin: headers[DELIVERY_HEADERS.origin] ?? '',
   };
+  const disclosure = decodeDisclosureFacts(headers[DELIVERY_HEADERS.disclosure]);
+  if (disclosure) delivery.disclosure = disclosure;
   if (!subscription || subscription.status !== 'active') {
     return {
       undeliverable: {
