@@ -5,6 +5,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AsyncApiModule } from './asyncapi/asyncapi.module.js';
 import { CcompatModule } from './ccompat/ccompat.module.js';
+import { DisclosuresModule } from './disclosures/disclosures.module.js';
 import { AccessGuard } from './common/access.guard.js';
 import { GATEWAY_LOG, createGatewayPino, gatewayLoggerModule } from './common/logging.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
@@ -42,6 +43,7 @@ export class AppModule {
         MessagesModule,
         SchemasModule,
         SubscriptionsModule,
+        DisclosuresModule,
         CcompatModule,
         AsyncApiModule,
         HealthModule,

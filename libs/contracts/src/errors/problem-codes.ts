@@ -104,6 +104,11 @@ export const PROBLEM_CATALOGUE = {
     en: 'An example payload does not validate against the schema',
     vi: 'Một ví dụ không hợp lệ theo lược đồ',
   },
+  'disclosures-unavailable': {
+    status: 503,
+    en: 'The disclosure log is not available yet on this gateway; retry later',
+    vi: 'Nhật ký cung cấp dữ liệu cá nhân chưa sẵn sàng trên cổng này; vui lòng thử lại sau',
+  },
   'registry-unavailable': {
     status: 503,
     en: 'The registry is temporarily unavailable; retry later',
