@@ -13,7 +13,7 @@ import { agencyKeyPair, asTestAgency, fetchToken, randomAgencyId } from './agenc
 export interface CreateAgencyOptions {
   id?: string;
   name?: string;
-  roles?: ('publisher' | 'subscriber' | 'integrator' | 'operator')[];
+  roles?: ('publisher' | 'subscriber' | 'integrator' | 'operator' | 'data-subject-officer')[];
   grants?: { publish?: string[]; subscribe?: string[]; 'subscribe-personal-data'?: string[] };
 }
 
