@@ -1,9 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DISCLOSURE_TOPIC, subjectHash } from '@lienthong/contracts';
 import { createKafkaClient } from '@lienthong/kafka';
 import { DISCLOSURE_SIGNATURE_HEADER, verifyDisclosureAnswer } from '@lienthong/trust';
+import { exportJWK } from 'jose';
 import type { Kafka } from 'kafkajs';
+import { runCli } from '../../apps/cli/src/cli.js';
+import type { CliContext } from '../../apps/cli/src/common/cli-context.js';
 import type { TestAgency } from '../support/agencies.util.js';
 import type { RunningGateway } from '../support/gateway.util.js';
 import { TEST_DISCLOSURE_BASIS, TEST_DISCLOSURE_SECRET, startGateway } from '../support/gateway.util.js';
@@ -289,5 +295,53 @@ describe('disclosure log: recorded by the router, looked up per data subject, si
     expect(audits.length).toBeGreaterThan(0);
     expect(audits.some((l) => l.includes(subjectHash(TEST_DISCLOSURE_SECRET, CITIZEN)))).toBe(true);
     expect(lines.some((l) => l.includes('/v1/data-subjects/:subjectId/disclosures'))).toBe(true);
+  });
+
+  describe('lienthong disclosures (the CLI)', () => {
+    const cli = async (args: string[], fetcher: typeof fetch = fetch) => {
+      const dir = mkdtempSync(join(tmpdir(), 'lienthong-disclosures-cli-'));
+      writeFileSync(
+        join(dir, 'owner.private.jwk.json'),
+        JSON.stringify({ ...(await exportJWK(owner.privateKey)), kid: owner.kid, alg: 'ES256' }),
+      );
+      const out = { stdout: '', stderr: '' };
+      const ctx: CliContext = {
+        env: {},
+        cwd: dir,
+        stdout: (t) => void (out.stdout += t),
+        stderr: (t) => void (out.stderr += t),
+        fetch: fetcher,
+      };
+      const credentials = ['--gateway', gateway.url, '--agency', owner.id, '--key', 'owner.private.jwk.json'];
+      const code = await runCli([...args, ...credentials, '--issuer', gateway.config.issuer], ctx);
+      return { code, ...out };
+    };
+
+    it('fetches every page, verifies each signature and prints the disclosures, bilingual summary', async () => {
+      const result = await cli(['disclosures', CITIZEN]);
+      expect(result.code).toBe(0);
+      const printed = JSON.parse(result.stdout) as Answer;
+      expect(printed.disclosures).toEqual((await lookupAll(gateway.operator)).disclosures);
+      expect(result.stderr).toContain('6 disclosure(s) to 2 agency(ies)');
+      expect(result.stderr).toContain('6 lần cung cấp dữ liệu cho 2 cơ quan');
+      const since = printed.disclosures[2]!.disclosedAt;
+      const narrowed = await cli(['disclosures', CITIZEN, '--since', since]);
+      expect((JSON.parse(narrowed.stdout) as Answer).disclosures).toEqual(
+        printed.disclosures.filter((d) => d.disclosedAt >= since),
+      );
+    });
+
+    it('exits 1 when an answer was changed on its way', async () => {
+      const tampering: typeof fetch = async (input, init) => {
+        const response = await fetch(input, init);
+        const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+        if (!url.includes('/disclosures')) return response;
+        const text = (await response.text()).replace('"attempt":1', '"attempt":4');
+        return new Response(text, { status: response.status, headers: response.headers });
+      };
+      const result = await cli(['disclosures', CITIZEN], tampering);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('signature-invalid');
+    });
   });
 });

@@ -10,12 +10,13 @@ describe('lienthong', () => {
   });
   afterEach(() => ctx.cleanup());
 
-  it('has token, publish, register-schema and verify-receipt', () => {
+  it('has token, publish, register-schema, verify-receipt and disclosures', () => {
     expect(COMMANDS.map((c) => c.spec.name)).toEqual([
       'token',
       'publish',
       'register-schema',
       'verify-receipt',
+      'disclosures',
     ]);
   });
 

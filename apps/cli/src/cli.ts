@@ -5,6 +5,7 @@ import type { Command } from './common/command.js';
 import { formatCommandHelp, parseCommandLine, table } from './common/command-line.js';
 import { errorMessage } from './common/error-message.util.js';
 import { formatCliError, printable } from './common/output.js';
+import { disclosuresCommand } from './disclosures/disclosures.command.js';
 import { publishCommand } from './publish/publish.command.js';
 import { registerSchemaCommand } from './register-schema/register-schema.command.js';
 import { tokenCommand } from './token/token.command.js';
@@ -16,6 +17,7 @@ export const COMMANDS: readonly Command[] = [
   publishCommand,
   registerSchemaCommand,
   verifyReceiptCommand,
+  disclosuresCommand,
 ];
 
 /**

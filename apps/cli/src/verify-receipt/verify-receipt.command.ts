@@ -101,7 +101,7 @@ export function readReceiptText(bytes: Buffer, path: string): string {
 }
 
 /** `--jwks` as a URL or a file; without it, the JWKS the gateway publishes. */
-async function loadJwks(line: CommandLine, ctx: CliContext): Promise<unknown> {
+export async function loadJwks(line: CommandLine, ctx: CliContext): Promise<unknown> {
   const given = line.string('jwks');
   if (given !== undefined && !/^https?:\/\//i.test(given)) {
     return parseJsonFile(await readInputFile(ctx, given, 'JWKS file'), given, 'JWKS file');
