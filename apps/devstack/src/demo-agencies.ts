@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatewayKeyring, requestAccessToken } from '@lienthong/trust';
@@ -85,6 +86,37 @@ export async function ensureSigningKeys(file: string, alg: 'ES256' | 'EdDSA' = '
   const keyring = await GatewayKeyring.generate({ alg });
   mkdirSync(join(file, '..'), { recursive: true });
   writeFileSync(file, `${JSON.stringify(await keyring.exportPrivateJwks(), null, 2)}\n`, { mode: 0o600 });
+}
+
+/**
+ * The disclosure log's subject-hash key for this machine (`DISCLOSURE_SUBJECT_SECRET`), created
+ * once: the gateway and the router must share it, and a new one would orphan earlier entries.
+ */
+export function ensureDisclosureSecret(file: string): string {
+  if (!existsSync(file)) {
+    mkdirSync(join(file, '..'), { recursive: true });
+    writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * Publishes the first example of `type` as `agency` once at start, so the demo subscriber with
+ * the personal-data grant receives it and the disclosure log has an entry to look up.
+ */
+export async function publishDemoRecord(
+  url: string,
+  token: string,
+  type: string,
+  record: unknown,
+): Promise<void> {
+  const response = await fetch(`${url}/v1/messages/${type}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(record),
+  });
+  if (response.status !== 202)
+    throw new Error(`demo record ${type}: ${response.status} ${await response.text()}`);
 }
 
 /** An access token for `agencyId` (client credentials with a private_key_jwt assertion). */
