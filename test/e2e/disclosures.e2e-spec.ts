@@ -271,11 +271,16 @@ describe('disclosure log: recorded by the router, looked up per data subject, si
     const ours = await pollUntil(
       () => {
         const found = disclosures.all.filter((r) => r.key?.toString() === hash);
-        return found.length >= 6 ? found : undefined;
+        const deliveries = found.reduce(
+          (n, r) => n + (JSON.parse(r.value!.toString()) as { deliveries: unknown[] }).deliveries.length,
+          0,
+        );
+        return deliveries >= 6 ? found : undefined;
       },
       { timeoutMs: 30_000, description: 'disclosure events collected' },
     );
-    expect(ours.length).toBeGreaterThanOrEqual(6);
+    // One event per record and subject per hand-off: fewer events than deliveries.
+    expect(ours.length).toBeGreaterThanOrEqual(3);
     for (const record of disclosures.all) {
       const bytes = Buffer.concat([
         record.key ?? Buffer.alloc(0),

@@ -26,7 +26,11 @@ export {
   problemStatus,
   toProblemDetails,
 } from './errors/problem-details.js';
-export type { DisclosureChannel, DisclosureEvent } from './disclosures/disclosure-event.js';
+export type {
+  DisclosureChannel,
+  DisclosureDelivery,
+  DisclosureEvent,
+} from './disclosures/disclosure-event.js';
 export {
   DISCLOSURE_EVENT_FORMAT,
   DISCLOSURE_RETENTION_DAYS_DEFAULT,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { DisclosureEvent } from '@lienthong/contracts';
+import type { DisclosureDelivery, DisclosureEvent } from '@lienthong/contracts';
 import { DISCLOSURE_EVENT_FORMAT, subjectHash } from '@lienthong/contracts';
 import { GatewayKeyring, verifyDisclosureAnswer } from '@lienthong/trust';
 import { signDisclosureAnswer } from '@lienthong/trust';
@@ -10,7 +10,11 @@ const secret = 'index-spec-secret-0123456789abcdef';
 const citizen = subjectHash(secret, '001099012345');
 const other = subjectHash(secret, '001066001122');
 
-function event(n: number, extra: Partial<DisclosureEvent> = {}): DisclosureEvent {
+function event(
+  n: number,
+  extra: Partial<DisclosureEvent> = {},
+  delivery: Partial<DisclosureDelivery> = {},
+): DisclosureEvent {
   return {
     format: DISCLOSURE_EVENT_FORMAT,
     subject: citizen,
@@ -18,14 +22,19 @@ function event(n: number, extra: Partial<DisclosureEvent> = {}): DisclosureEvent
     type: 'residence.registration',
     recordId: `019a0000-0000-7000-8000-${String(n).padStart(12, '0')}`,
     publisher: '000.00.00.G01',
-    recipient: '000.00.00.H29',
-    subscription: '019a0000-0000-7000-8000-00000000aaaa',
-    channel: 'inbox',
-    fields: ['/citizenId', '/fullName'],
-    purpose: { vi: 'Giải quyết thủ tục', en: 'Handling procedures' },
-    legalBasis: 'Luật 91/2025/QH15 Điều 19',
-    disclosedAt: new Date(Date.UTC(2026, 11, 1, 0, 0, n)).toISOString(),
-    attempt: 1,
+    deliveries: [
+      {
+        recipient: '000.00.00.H29',
+        subscription: '019a0000-0000-7000-8000-00000000aaaa',
+        channel: 'inbox',
+        fields: ['/citizenId', '/fullName'],
+        purpose: { vi: 'Giải quyết thủ tục', en: 'Handling procedures' },
+        legalBasis: 'Luật 91/2025/QH15 Điều 19',
+        disclosedAt: new Date(Date.UTC(2026, 11, 1, 0, 0, n)).toISOString(),
+        attempt: 1,
+        ...delivery,
+      },
+    ],
     ...extra,
   };
 }
@@ -38,8 +47,8 @@ describe('DisclosureIndex', () => {
     const { entries, more } = index.query(citizen, { limit: 10 });
     expect(more).toBe(false);
     expect(entries.map((e) => e.recordId.slice(-1))).toEqual(['4', '3', '2', '1', '0']);
-    const { format: _f, subject: _s, ...rest } = event(4);
-    expect(entries[0]).toEqual(rest);
+    const { format: _f, subject: _s, deliveries, ...rest } = event(4);
+    expect(entries[0]).toEqual({ ...rest, ...deliveries[0] });
     expect(index.query(other, { limit: 10 }).entries.map((e) => e.subjectPointer)).toEqual([
       '/householdHeadCitizenId',
     ]);
@@ -83,6 +92,27 @@ describe('DisclosureIndex', () => {
     expect(owned.entries.map((e) => e.recordId.slice(-1))).toEqual(['8', '6', '4', '2', '0']);
   });
 
+  it('indexes each delivery of a fan-out event, and pages through deliveries of one time', () => {
+    const index = new DisclosureIndex();
+    const at = new Date(Date.UTC(2026, 11, 1)).toISOString();
+    const fanOut = event(1);
+    fanOut.deliveries = ['000.00.00.H29', '000.00.00.H31', '000.00.00.H79'].map((recipient) => ({
+      ...fanOut.deliveries[0]!,
+      recipient,
+      disclosedAt: at,
+    }));
+    index.add(fanOut, 0, 0);
+    const seen: string[] = [];
+    let page = index.query(citizen, { limit: 1 });
+    seen.push(...page.entries.map((e) => e.recipient));
+    while (page.more) {
+      page = index.query(citizen, { limit: 1, before: page.last! });
+      seen.push(...page.entries.map((e) => e.recipient));
+    }
+    expect(seen).toEqual(['000.00.00.H79', '000.00.00.H31', '000.00.00.H29']);
+    expect(index.stats()).toEqual({ entries: 3, subjects: 1, contexts: 3 });
+  });
+
   it('keeps time order when a router clock lags, and reads non-UUID record ids', () => {
     const index = new DisclosureIndex();
     index.add(event(5), 0, 0);
@@ -98,7 +128,7 @@ describe('DisclosureIndex', () => {
 
 describe('disclosure lookup parameters', () => {
   it('reads since, until, limit and a cursor it made', () => {
-    const cursor = encodeCursor({ time: 1_764_547_200_000, partition: 2, offset: 41 });
+    const cursor = encodeCursor({ time: 1_764_547_200_000, partition: 2, offset: 41, ordinal: 3 });
     expect(
       parseDisclosureQuery({
         since: '2026-12-01T07:00:00+07:00',
@@ -110,7 +140,7 @@ describe('disclosure lookup parameters', () => {
       since: '2026-12-01T00:00:00.000Z',
       until: '2026-12-02T00:00:00.000Z',
       limit: 5,
-      cursor: { time: 1_764_547_200_000, partition: 2, offset: 41 },
+      cursor: { time: 1_764_547_200_000, partition: 2, offset: 41, ordinal: 3 },
     });
     expect(parseDisclosureQuery({})).toEqual({ limit: 100 });
   });

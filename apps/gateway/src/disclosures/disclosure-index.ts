@@ -1,4 +1,4 @@
-import type { DisclosureChannel, DisclosureEvent } from '@lienthong/contracts';
+import type { DisclosureChannel, DisclosureDelivery, DisclosureEvent } from '@lienthong/contracts';
 
 /** One disclosure as a lookup answers it (the subject is the one asked about). */
 export interface DisclosureEntry {
@@ -17,11 +17,15 @@ export interface DisclosureEntry {
   command?: string;
 }
 
-/** Position of an entry in the log order every replica agrees on: time, then Kafka coordinates. */
+/**
+ * Position of an entry in the order every replica agrees on: time, then the Kafka coordinates of
+ * its event, then its place among the event's deliveries.
+ */
 export interface DisclosurePosition {
   time: number;
   partition: number;
   offset: number;
+  ordinal: number;
 }
 
 export interface DisclosureQuery {
@@ -54,7 +58,7 @@ const UUID = /^([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]
 
 /**
  * The disclosures of every subject, in memory, compact: per entry a time (Float64), its Kafka
- * partition (Uint16) and offset (Float64), an interned context (Uint32: type, publisher,
+ * partition (Uint16), offset (Float64) and place in its event (Uint16), an interned context (Uint32: type, publisher,
  * recipient, subscription, channel, subject pointer, fields, purpose, legal basis and command —
  * what repeats for every record a subscription receives), the attempt (Uint8) and the record id
  * as 16 bytes when it is a UUID; per subject (by keyed hash) the entry numbers in log order.
@@ -67,6 +71,7 @@ export class DisclosureIndex {
   private times = new Float64Array(0);
   private offsets = new Float64Array(0);
   private partitions = new Uint16Array(0);
+  private ordinals = new Uint16Array(0);
   private contextIds = new Uint32Array(0);
   private attempts = new Uint8Array(0);
   private recordIds = new Uint8Array(0);
@@ -92,27 +97,30 @@ export class DisclosureIndex {
   add(event: DisclosureEvent, partition: number, offset: number): boolean {
     if (offset <= (this.applied.get(partition) ?? -1)) return false;
     this.applied.set(partition, offset);
-    if (this.size === this.capacity) this.grow();
-    const i = this.size++;
-    this.times[i] = Date.parse(event.disclosedAt);
-    this.offsets[i] = offset;
-    this.partitions[i] = partition;
-    this.contextIds[i] = this.intern(event);
-    this.attempts[i] = Math.min(Math.max(event.attempt, 0), 255);
-    const uuid = UUID.exec(event.recordId);
-    if (uuid) this.recordIds.set(Buffer.from(uuid.slice(1).join(''), 'hex'), i * 16);
-    else this.otherRecordIds.set(i, event.recordId);
-
     let list = this.bySubject.get(event.subject);
     if (!list) {
       list = [];
       this.bySubject.set(event.subject, list);
     }
-    // Log order is almost time order; a router's clock a little behind another's is put in place.
-    let at = list.length;
-    while (at > 0 && this.compare(list[at - 1]!, i) > 0) at--;
-    if (at === list.length) list.push(i);
-    else list.splice(at, 0, i);
+    const uuid = UUID.exec(event.recordId);
+    const recordBytes = uuid ? Buffer.from(uuid.slice(1).join(''), 'hex') : undefined;
+    event.deliveries.forEach((delivery, ordinal) => {
+      if (this.size === this.capacity) this.grow();
+      const i = this.size++;
+      this.times[i] = Date.parse(delivery.disclosedAt);
+      this.offsets[i] = offset;
+      this.partitions[i] = partition;
+      this.ordinals[i] = Math.min(ordinal, 65_535);
+      this.contextIds[i] = this.intern(event, delivery);
+      this.attempts[i] = Math.min(Math.max(delivery.attempt, 0), 255);
+      if (recordBytes) this.recordIds.set(recordBytes, i * 16);
+      else this.otherRecordIds.set(i, event.recordId);
+      // Log order is almost time order; a router's clock a little behind another's is put in place.
+      let at = list.length;
+      while (at > 0 && this.compare(list[at - 1]!, i) > 0) at--;
+      if (at === list.length) list.push(i);
+      else list.splice(at, 0, i);
+    });
     return true;
   }
 
@@ -182,7 +190,12 @@ export class DisclosureIndex {
   }
 
   private position(i: number): DisclosurePosition {
-    return { time: this.times[i]!, partition: this.partitions[i]!, offset: this.offsets[i]! };
+    return {
+      time: this.times[i]!,
+      partition: this.partitions[i]!,
+      offset: this.offsets[i]!,
+      ordinal: this.ordinals[i]!,
+    };
   }
 
   private compare(a: number, b: number): number {
@@ -190,21 +203,26 @@ export class DisclosureIndex {
   }
 
   private comparePosition(i: number, p: DisclosurePosition): number {
-    return this.times[i]! - p.time || this.partitions[i]! - p.partition || this.offsets[i]! - p.offset;
+    return (
+      this.times[i]! - p.time ||
+      this.partitions[i]! - p.partition ||
+      this.offsets[i]! - p.offset ||
+      this.ordinals[i]! - p.ordinal
+    );
   }
 
-  private intern(event: DisclosureEvent): number {
+  private intern(event: DisclosureEvent, delivery: DisclosureDelivery): number {
     const context: DisclosureContext = {
       type: event.type,
       publisher: event.publisher,
-      recipient: event.recipient,
-      subscription: event.subscription,
-      channel: event.channel,
+      recipient: delivery.recipient,
+      subscription: delivery.subscription,
+      channel: delivery.channel,
       subjectPointer: event.subjectPointer,
-      fields: event.fields,
-      ...(event.purpose && { purpose: event.purpose }),
-      ...(event.legalBasis !== undefined && { legalBasis: event.legalBasis }),
-      ...(event.command !== undefined && { command: event.command }),
+      fields: delivery.fields,
+      ...(delivery.purpose && { purpose: delivery.purpose }),
+      ...(delivery.legalBasis !== undefined && { legalBasis: delivery.legalBasis }),
+      ...(delivery.command !== undefined && { command: delivery.command }),
     };
     const key = JSON.stringify([
       context.type,
@@ -242,6 +260,7 @@ export class DisclosureIndex {
     this.times = resize(this.times, (n) => new Float64Array(n));
     this.offsets = resize(this.offsets, (n) => new Float64Array(n));
     this.partitions = resize(this.partitions, (n) => new Uint16Array(n));
+    this.ordinals = resize(this.ordinals, (n) => new Uint16Array(n));
     this.contextIds = resize(this.contextIds, (n) => new Uint32Array(n));
     this.attempts = resize(this.attempts, (n) => new Uint8Array(n));
     this.recordIds = resize(this.recordIds, (n) => new Uint8Array(n), 16);

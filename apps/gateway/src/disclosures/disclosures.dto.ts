@@ -5,7 +5,7 @@ import type { DisclosurePosition } from './disclosure-index.js';
 const SUBJECT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 /** RFC 3339 `date-time` with an explicit offset. */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
-const CURSOR = /^(0|[1-9][0-9]{0,15})\.(0|[1-9][0-9]{0,4})\.(0|[1-9][0-9]{0,15})$/;
+const CURSOR = /^(0|[1-9][0-9]{0,15})\.(0|[1-9][0-9]{0,4})\.(0|[1-9][0-9]{0,15})\.(0|[1-9][0-9]{0,4})$/;
 
 export const DISCLOSURE_PAGE_DEFAULT = 100;
 export const DISCLOSURE_PAGE_MAX = 1_000;
@@ -62,7 +62,12 @@ export function parseDisclosureQuery(query: Record<string, unknown>): Disclosure
           : '';
         const match = CURSOR.exec(decoded);
         if (!match) refuse('cursor is not one this gateway gave.', 'cursor không phải giá trị do cổng cấp.');
-        result.cursor = { time: Number(match![1]), partition: Number(match![2]), offset: Number(match![3]) };
+        result.cursor = {
+          time: Number(match![1]),
+          partition: Number(match![2]),
+          offset: Number(match![3]),
+          ordinal: Number(match![4]),
+        };
         break;
       }
       default:
@@ -80,7 +85,6 @@ export function parseDisclosureQuery(query: Record<string, unknown>): Disclosure
 
 /** The opaque cursor of the page after `position`. */
 export function encodeCursor(position: DisclosurePosition): string {
-  return Buffer.from(`${position.time}.${position.partition}.${position.offset}`, 'latin1').toString(
-    'base64url',
-  );
+  const { time, partition, offset, ordinal } = position;
+  return Buffer.from(`${time}.${partition}.${offset}.${ordinal}`, 'latin1').toString('base64url');
 }

@@ -17,7 +17,7 @@ import { AuditWriter } from '../audit/audit-writer.service.js';
 import type { RouterConfig } from '../config/router-config.js';
 import { ROUTER_CONFIG, maxAttempts } from '../config/router-config.js';
 import { RouterKafka, retryTopic } from '../kafka/router-kafka.module.js';
-import { DISCLOSURE_TOPIC, disclosureMessages } from '../disclosures/disclosure-log.js';
+import { DISCLOSURE_TOPIC, DisclosureCollector, disclosureBatches } from '../disclosures/disclosure-log.js';
 import { DeliverySigners } from '../trust/router-trust.module.js';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.service.js';
 import type { Delivery } from './subscription-matcher.js';
@@ -76,6 +76,7 @@ export class Deliverer {
     };
     const audits: AuditFacts[] = [];
     const outcomes: [string, HandOffOutcome][] = [];
+    const disclosed = new DisclosureCollector();
     const now = new Date();
 
     const inbox = deliveries.filter((d) => d.subscription.delivery.mode === 'kafka');
@@ -84,13 +85,13 @@ export class Deliverer {
     // Inboxes are written while the webhooks are called, not after: a subscriber that takes its
     // time to answer must not delay the agencies reading their inbox.
     const [, results] = await Promise.all([
-      this.writeInboxes(inbox, now, audits, outcomes, add),
+      this.writeInboxes(inbox, now, audits, outcomes, disclosed),
       this.webhooks.sendAll(webhook, (d) => this.webhookHeaders(d)),
     ]);
     webhook.forEach((d, i) => {
       const result = results[i]!;
       if (result.ok) {
-        for (const m of disclosureMessages(d, 'webhook', new Date())) add(DISCLOSURE_TOPIC, m);
+        disclosed.add(d, 'webhook', new Date());
         audits.push(this.facts('delivered', d, `webhook ${result.status}`, now));
         outcomes.push([d.subscription.id, 'delivered']);
         return;
@@ -148,6 +149,9 @@ export class Deliverer {
     }
 
     await this.kafka.write([...topics].map(([topic, messages]) => ({ topic, messages })));
+    for (const batch of disclosureBatches(disclosed.messages())) {
+      await this.kafka.write([{ topic: DISCLOSURE_TOPIC, messages: batch }]);
+    }
     await this.audit.write(audits);
     for (const [subscription, outcome] of outcomes) this.metrics.delivery(subscription, outcome);
   }
@@ -158,7 +162,7 @@ export class Deliverer {
     now: Date,
     audits: AuditFacts[],
     outcomes: [string, HandOffOutcome][],
-    add: (topic: string, message: Message) => void,
+    disclosed: DisclosureCollector,
   ): Promise<void> {
     if (inbox.length === 0) return;
     await this.kafka.ensureInboxes(inbox.map((d) => d.subscription.agency));
@@ -190,10 +194,10 @@ export class Deliverer {
     const elapsed = stopwatch();
     await this.kafka.write([...topics].map(([topic, messages]) => ({ topic, messages })));
     this.metrics.deliveryDuration('inbox', elapsed());
-    // Disclosed the moment Kafka acknowledged the inbox write; recorded in handOff's own write.
+    // Disclosed the moment Kafka acknowledged the inbox write; recorded before the audit events.
     const acknowledged = new Date();
     for (const d of inbox) {
-      for (const m of disclosureMessages(d, 'inbox', acknowledged)) add(DISCLOSURE_TOPIC, m);
+      disclosed.add(d, 'inbox', acknowledged);
       audits.push(this.facts('delivered', d, 'inbox', now));
       outcomes.push([d.subscription.id, 'delivered']);
     }

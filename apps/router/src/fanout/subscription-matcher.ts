@@ -61,6 +61,13 @@ export class SubscriptionMatcher {
     const candidates = options.only ? [options.only] : (this.byType.get(record.type) ?? []);
     const deliveries: Delivery[] = [];
     const filtered: Subscription[] = [];
+    // Every subscription of a record discloses the same subjects: hash each once.
+    const hashes = new Map<string, string>();
+    const hash = (id: string): string => {
+      let h = hashes.get(id);
+      if (h === undefined) hashes.set(id, (h = this.hashSubject!(id)));
+      return h;
+    };
     for (const subscription of candidates) {
       if (subscription.status !== 'active' || !subscription.types.includes(record.type)) continue;
       if (!options.only && Date.parse(subscription.createdAt) > record.acceptedAt) continue;
@@ -74,12 +81,17 @@ export class SubscriptionMatcher {
         filtered.push(subscription);
         continue;
       }
-      deliveries.push(this.project(record, subscription, options.commandId));
+      deliveries.push(this.project(record, subscription, options.commandId, hash));
     }
     return { deliveries, filtered };
   }
 
-  private project(record: RoutedRecord, subscription: Subscription, commandId: string | undefined): Delivery {
+  private project(
+    record: RoutedRecord,
+    subscription: Subscription,
+    commandId: string | undefined,
+    hash: (subjectId: string) => string,
+  ): Delivery {
     const version =
       record.schemaVersion !== undefined ? this.state.version(record.type, record.schemaVersion) : undefined;
     const metadata = (version ?? this.state.latest(record.type))?.metadata;
@@ -112,7 +124,7 @@ export class SubscriptionMatcher {
               personalData,
               projection: subscription.projection,
             },
-            this.hashSubject,
+            hash,
           )
         : undefined;
     return {

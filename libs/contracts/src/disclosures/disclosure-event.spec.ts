@@ -28,15 +28,20 @@ describe('parseDisclosureEvent', () => {
     type: 'residence.registration',
     recordId: '019a0000-0000-7000-8000-000000000000',
     publisher: '000.00.00.G01',
-    recipient: '000.00.00.H29',
-    subscription: '019a0000-0000-7000-8000-000000000001',
-    channel: 'inbox',
-    fields: ['/citizenId', '/fullName'],
-    purpose: { vi: 'Giải quyết thủ tục' },
-    legalBasis: 'Luật 91/2025/QH15 Điều 19',
-    disclosedAt: '2026-12-03T10:00:00.000Z',
-    attempt: 1,
+    deliveries: [
+      {
+        recipient: '000.00.00.H29',
+        subscription: '019a0000-0000-7000-8000-000000000001',
+        channel: 'inbox',
+        fields: ['/citizenId', '/fullName'],
+        purpose: { vi: 'Giải quyết thủ tục' },
+        legalBasis: 'Luật 91/2025/QH15 Điều 19',
+        disclosedAt: '2026-12-03T10:00:00.000Z',
+        attempt: 1,
+      },
+    ],
   };
+  const delivery = event.deliveries[0]!;
 
   it('reads an event', () => {
     expect(parseDisclosureEvent(JSON.stringify(event))).toEqual(event);
@@ -46,9 +51,10 @@ describe('parseDisclosureEvent', () => {
     ['not JSON', '{'],
     ['another format', JSON.stringify({ ...event, format: 'x' })],
     ['a clear subject id', JSON.stringify({ ...event, subject: '001099012345' })],
-    ['no fields list', JSON.stringify({ ...event, fields: '/a' })],
-    ['an unknown channel', JSON.stringify({ ...event, channel: 'mail' })],
-    ['a bad time', JSON.stringify({ ...event, disclosedAt: 'yesterday' })],
+    ['no deliveries', JSON.stringify({ ...event, deliveries: [] })],
+    ['no fields list', JSON.stringify({ ...event, deliveries: [{ ...delivery, fields: '/a' }] })],
+    ['an unknown channel', JSON.stringify({ ...event, deliveries: [{ ...delivery, channel: 'mail' }] })],
+    ['a bad time', JSON.stringify({ ...event, deliveries: [{ ...delivery, disclosedAt: 'yesterday' }] })],
   ])('refuses %s', (_name, bytes) => {
     expect(parseDisclosureEvent(bytes)).toBeUndefined();
   });
@@ -56,6 +62,9 @@ describe('parseDisclosureEvent', () => {
 
 describe('disclosureTopicConfig', () => {
   it('retains by time, never compacts', () => {
-    expect(disclosureTopicConfig(2)).toEqual({ 'cleanup.policy': 'delete', 'retention.ms': '172800000' });
+    expect(disclosureTopicConfig(2)).toMatchObject({
+      'cleanup.policy': 'delete',
+      'retention.ms': '172800000',
+    });
   });
 });

@@ -12,20 +12,8 @@ export const DISCLOSURE_RETENTION_DAYS_DEFAULT = 1_825;
 /** The channel that handed the bytes over. */
 export type DisclosureChannel = 'inbox' | 'webhook';
 
-/**
- * One disclosure, as the router writes it to `lienthong.disclosures` (key: `subject`). The
- * subject identifier itself is never stored: `subject` is its keyed hash (`subjectHash`).
- */
-export interface DisclosureEvent {
-  format: typeof DISCLOSURE_EVENT_FORMAT;
-  /** base64url HMAC-SHA-256 of the subject identifier under `DISCLOSURE_SUBJECT_SECRET`. */
-  subject: string;
-  /** The schema's `dataSubject` pointer the identifier was read at (the subject's role). */
-  subjectPointer: string;
-  type: string;
-  /** The record's CloudEvents id. */
-  recordId: string;
-  publisher: string;
+/** One delivery of a record that reached its subscriber: a disclosure of the event's subject. */
+export interface DisclosureDelivery {
   /** The receiving agency. */
   recipient: string;
   subscription: string;
@@ -43,14 +31,41 @@ export interface DisclosureEvent {
   command?: string;
 }
 
+/**
+ * The disclosures of one record about one subject made by one hand-off, as the router writes
+ * them to `lienthong.disclosures` (key: `subject`): a fan-out to ten subscribers is one event
+ * with ten deliveries, not ten events. The subject identifier itself is never stored: `subject`
+ * is its keyed hash (`subjectHash`).
+ */
+export interface DisclosureEvent {
+  format: typeof DISCLOSURE_EVENT_FORMAT;
+  /** base64url HMAC-SHA-256 of the subject identifier under `DISCLOSURE_SUBJECT_SECRET`. */
+  subject: string;
+  /** The schema's `dataSubject` pointer the identifier was read at (the subject's role). */
+  subjectPointer: string;
+  type: string;
+  /** The record's CloudEvents id. */
+  recordId: string;
+  publisher: string;
+  /** At least one. */
+  deliveries: DisclosureDelivery[];
+}
+
 /** The keyed hash that stands for a data subject at rest: base64url HMAC-SHA-256 (RFC 2104). */
 export function subjectHash(secret: string, subjectId: string): string {
   return createHmac('sha256', secret).update(subjectId, 'utf8').digest('base64url');
 }
 
-/** Topic configuration of `lienthong.disclosures`: time-retained, never compacted. */
+/**
+ * Topic configuration of `lienthong.disclosures`: time-retained, never compacted; record batches
+ * up to 2 MiB, as the other topics (writers keep each request's share well under it).
+ */
 export function disclosureTopicConfig(retentionDays: number): Record<string, string> {
-  return { 'cleanup.policy': 'delete', 'retention.ms': String(retentionDays * 86_400_000) };
+  return {
+    'cleanup.policy': 'delete',
+    'retention.ms': String(retentionDays * 86_400_000),
+    'max.message.bytes': String(2 * 1_048_576),
+  };
 }
 
 const HASH = /^[A-Za-z0-9_-]{43}$/;
@@ -67,7 +82,7 @@ export function parseDisclosureEvent(bytes: Buffer | string): DisclosureEvent | 
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const e = value as Record<string, unknown>;
-  const purpose = e['purpose'] as Record<string, unknown> | undefined;
+  const deliveries = e['deliveries'];
   const ok =
     e['format'] === DISCLOSURE_EVENT_FORMAT &&
     typeof e['subject'] === 'string' &&
@@ -76,20 +91,31 @@ export function parseDisclosureEvent(bytes: Buffer | string): DisclosureEvent | 
     isText(e['type']) &&
     isText(e['recordId']) &&
     isText(e['publisher']) &&
-    isText(e['recipient']) &&
-    isText(e['subscription']) &&
-    (e['channel'] === 'inbox' || e['channel'] === 'webhook') &&
-    Array.isArray(e['fields']) &&
-    e['fields'].every((f) => isText(f)) &&
+    Array.isArray(deliveries) &&
+    deliveries.length > 0 &&
+    deliveries.every(isDelivery);
+  return ok ? (e as unknown as DisclosureEvent) : undefined;
+}
+
+function isDelivery(value: unknown): value is DisclosureDelivery {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const d = value as Record<string, unknown>;
+  const purpose = d['purpose'] as Record<string, unknown> | undefined;
+  return (
+    isText(d['recipient']) &&
+    isText(d['subscription']) &&
+    (d['channel'] === 'inbox' || d['channel'] === 'webhook') &&
+    Array.isArray(d['fields']) &&
+    d['fields'].every((f) => isText(f)) &&
     (purpose === undefined ||
       (purpose !== null &&
         typeof purpose === 'object' &&
         isText(purpose['vi']) &&
         (purpose['en'] === undefined || isText(purpose['en'])))) &&
-    (e['legalBasis'] === undefined || isText(e['legalBasis'])) &&
-    typeof e['disclosedAt'] === 'string' &&
-    !Number.isNaN(Date.parse(e['disclosedAt'])) &&
-    Number.isSafeInteger(e['attempt']) &&
-    (e['command'] === undefined || isText(e['command']));
-  return ok ? (e as unknown as DisclosureEvent) : undefined;
+    (d['legalBasis'] === undefined || isText(d['legalBasis'])) &&
+    typeof d['disclosedAt'] === 'string' &&
+    !Number.isNaN(Date.parse(d['disclosedAt'])) &&
+    Number.isSafeInteger(d['attempt']) &&
+    (d['command'] === undefined || isText(d['command']))
+  );
 }
