@@ -6,6 +6,20 @@ export interface DisclosureFacts {
   fields: string[];
 }
 
+/** Parsed pointers: the same few schema pointers are read for every delivery of every record. */
+const TOKENS = new Map<string, string[]>();
+const TOKENS_MAX = 10_000;
+
+function tokensOf(pointer: string): string[] {
+  let tokens = TOKENS.get(pointer);
+  if (tokens === undefined) {
+    if (TOKENS.size >= TOKENS_MAX) TOKENS.clear();
+    tokens = pointerTokens(pointer);
+    TOKENS.set(pointer, tokens);
+  }
+  return tokens;
+}
+
 function isPrefix(prefix: string[], tokens: string[]): boolean {
   return prefix.length <= tokens.length && prefix.every((t, i) => t === tokens[i]);
 }
@@ -31,14 +45,14 @@ export function deliveredPersonalFields(
 ): string[] {
   const found = new Set<string>();
   for (const p of personalData) {
-    const tokens = pointerTokens(p);
+    const tokens = tokensOf(p);
     if (resolve(delivered, tokens) === undefined) continue;
-    if (projection === undefined || projection.some((q) => isPrefix(pointerTokens(q), tokens))) {
+    if (projection === undefined || projection.some((q) => isPrefix(tokensOf(q), tokens))) {
       found.add(p);
       continue;
     }
     for (const q of projection) {
-      const inner = pointerTokens(q);
+      const inner = tokensOf(q);
       if (isPrefix(tokens, inner) && resolve(delivered, inner) !== undefined) found.add(q);
     }
   }
@@ -67,7 +81,7 @@ export function disclosureFacts(
   const subjects: DisclosureFacts['subjects'] = [];
   const seen = new Set<string>();
   for (const pointer of input.dataSubject) {
-    const value = resolve(input.original, pointerTokens(pointer));
+    const value = resolve(input.original, tokensOf(pointer));
     const id =
       typeof value === 'string' && value.length > 0
         ? value

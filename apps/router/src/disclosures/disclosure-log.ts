@@ -9,55 +9,99 @@ export function subjectHasher(secret: string | undefined): ((subjectId: string) 
   return secret === undefined ? undefined : (subjectId) => subjectHash(secret, subjectId);
 }
 
+/** A delivery's JSON up to its time and attempt, per subscription object: the same for every record. */
+const PREFIXES = new WeakMap<object, Map<string, string>>();
+
+function deliveryPrefix(
+  d: Delivery,
+  channel: DisclosureChannel,
+  fields: string[],
+  command: string | undefined,
+): string {
+  let bySubscription = PREFIXES.get(d.subscription);
+  if (!bySubscription) {
+    bySubscription = new Map();
+    PREFIXES.set(d.subscription, bySubscription);
+  }
+  const key = `${channel}\n${command ?? ''}\n${fields.join('\n')}`;
+  let prefix = bySubscription.get(key);
+  if (prefix === undefined) {
+    const { purpose, legalBasis } = d.subscription;
+    const head: Omit<DisclosureDelivery, 'disclosedAt' | 'attempt'> = {
+      recipient: d.subscription.agency,
+      subscription: d.subscription.id,
+      channel,
+      fields,
+      ...(purpose !== undefined && { purpose }),
+      ...(legalBasis !== undefined && { legalBasis }),
+      ...(command !== undefined && { command }),
+    };
+    prefix = JSON.stringify(head).slice(0, -1);
+    bySubscription.set(key, prefix);
+  }
+  return prefix;
+}
+
 /**
  * Gathers the disclosures of one hand-off: each delivery that reached its subscriber (an inbox
  * write Kafka acknowledged, or a webhook's 2xx) and carried a personal field, grouped into one
- * event per record and subject, keyed by the subject hash.
+ * `DisclosureEvent` per record and subject, keyed by the subject hash. Serialised by parts: a
+ * fan-out writes the same subscription context for every record, and the same deliveries for
+ * every subject of a record (docs/benchmarks.md, disclosure log).
  */
 export class DisclosureCollector {
-  private readonly events = new Map<string, DisclosureEvent>();
+  private readonly groups = new Map<
+    string,
+    { events: { key: string; head: string }[]; deliveries: string[] }
+  >();
+  private lastAt: Date | undefined;
+  private lastIso = '';
 
   add(d: Delivery, channel: DisclosureChannel, at: Date): void {
     const facts = d.disclosure;
     if (!facts) return;
-    const { purpose, legalBasis } = d.subscription;
-    const command = d.carried[DELIVERY_HEADERS.command];
-    const delivery: DisclosureDelivery = {
-      recipient: d.subscription.agency,
-      subscription: d.subscription.id,
-      channel,
-      fields: facts.fields,
-      ...(purpose !== undefined && { purpose }),
-      ...(legalBasis !== undefined && { legalBasis }),
-      disclosedAt: at.toISOString(),
-      attempt: d.attempts + 1,
-      ...(command !== undefined && { command }),
-    };
-    for (const subject of facts.subjects) {
-      const id = `${d.messageId}\n${subject.hash}\n${subject.pointer}`;
-      const event = this.events.get(id);
-      if (event) event.deliveries.push(delivery);
-      else {
-        this.events.set(id, {
-          format: DISCLOSURE_EVENT_FORMAT,
-          subject: subject.hash,
-          subjectPointer: subject.pointer,
-          type: d.type,
-          recordId: d.messageId,
-          publisher: d.publisher,
-          deliveries: [delivery],
-        });
-      }
+    if (at !== this.lastAt) {
+      this.lastAt = at;
+      this.lastIso = at.toISOString();
     }
+    const prefix = deliveryPrefix(d, channel, facts.fields, d.carried[DELIVERY_HEADERS.command]);
+    const delivery = `${prefix},"disclosedAt":"${this.lastIso}","attempt":${d.attempts + 1}}`;
+    const id = `${d.messageId}\n${facts.subjects.map((s) => `${s.hash}\n${s.pointer}`).join('\n')}`;
+    let group = this.groups.get(id);
+    if (!group) {
+      group = {
+        events: facts.subjects.map((subject) => ({
+          key: subject.hash,
+          head: JSON.stringify({
+            format: DISCLOSURE_EVENT_FORMAT,
+            subject: subject.hash,
+            subjectPointer: subject.pointer,
+            type: d.type,
+            recordId: d.messageId,
+            publisher: d.publisher,
+          } satisfies Omit<DisclosureEvent, 'deliveries'>).slice(0, -1),
+        })),
+        deliveries: [],
+      };
+      this.groups.set(id, group);
+    }
+    group.deliveries.push(delivery);
   }
 
   /** The events as `lienthong.disclosures` messages. */
   messages(): Message[] {
-    return [...this.events.values()].map((event) => ({
-      key: event.subject,
-      value: JSON.stringify(event),
-      headers: { 'content-type': 'application/json' },
-    }));
+    const messages: Message[] = [];
+    for (const { events, deliveries } of this.groups.values()) {
+      const list = `[${deliveries.join(',')}]`;
+      for (const { key, head } of events) {
+        messages.push({
+          key,
+          value: `${head},"deliveries":${list}}`,
+          headers: { 'content-type': 'application/json' },
+        });
+      }
+    }
+    return messages;
   }
 }
 
