@@ -62,10 +62,12 @@ export class DisclosureLog implements OnApplicationBootstrap, OnApplicationShutd
     }
     this.checkCaughtUp();
     const started = Date.now();
+    // Record batches may be as large as the topic's 4 MiB: fetch at least one whole.
     const consumer = this.kafka.consumer({
       groupId: this.groupId,
       sessionTimeout: 30_000,
       maxWaitTimeInMs: 100,
+      maxBytesPerPartition: 8 * 1_048_576,
     });
     await consumer.connect();
     await consumer.subscribe({ topic: DISCLOSURE_TOPIC, fromBeginning: true });

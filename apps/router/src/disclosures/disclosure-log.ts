@@ -105,15 +105,19 @@ export class DisclosureCollector {
   }
 }
 
-/** Bytes of disclosure events per produce request: well under the topic's `max.message.bytes`. */
-export const DISCLOSURE_BATCH_BYTES = 512 * 1024;
+/**
+ * Bytes of disclosure events per produce request. A partition's share of a request is one record
+ * batch, so this stays under the topic's `max.message.bytes` (4 MiB) even when every event of a
+ * request lands on one partition (one busy subject).
+ */
+export const DISCLOSURE_REQUEST_BYTES = 2 * 1_048_576;
 
 /**
  * Splits disclosure messages into produce requests of at most `maxBytes` of values: one chunk of
  * a busy fan-out (200 records × every subscription × every subject) is thousands of events, and a
  * partition's share of one request is one record batch, which the broker caps.
  */
-export function disclosureBatches(messages: Message[], maxBytes = DISCLOSURE_BATCH_BYTES): Message[][] {
+export function disclosureBatches(messages: Message[], maxBytes = DISCLOSURE_REQUEST_BYTES): Message[][] {
   const batches: Message[][] = [];
   let current: Message[] = [];
   let bytes = 0;

@@ -13,6 +13,7 @@ import {
 } from '@lienthong/delivery';
 import { LienthongMetrics, stopwatch } from '@lienthong/observability';
 import type { Message } from 'kafkajs';
+import { CompressionTypes } from 'kafkajs';
 import { AuditWriter } from '../audit/audit-writer.service.js';
 import type { RouterConfig } from '../config/router-config.js';
 import { ROUTER_CONFIG, maxAttempts } from '../config/router-config.js';
@@ -150,7 +151,9 @@ export class Deliverer {
 
     await this.kafka.write([...topics].map(([topic, messages]) => ({ topic, messages })));
     for (const batch of disclosureBatches(disclosed.messages())) {
-      await this.kafka.write([{ topic: DISCLOSURE_TOPIC, messages: batch }]);
+      // A record's events repeat each subscription's purpose and fields: gzip (in zlib's thread
+      // pool, off the main thread) shrinks them about a hundredfold, and Kafka keeps them so.
+      await this.kafka.write([{ topic: DISCLOSURE_TOPIC, messages: batch }], CompressionTypes.GZIP);
     }
     await this.audit.write(audits);
     for (const [subscription, outcome] of outcomes) this.metrics.delivery(subscription, outcome);

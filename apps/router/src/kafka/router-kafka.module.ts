@@ -5,7 +5,7 @@ import { ROUTER_COMMAND_TOPIC } from '@lienthong/delivery';
 import { DISCLOSURE_TOPIC, disclosureTopicConfig } from '@lienthong/contracts';
 import { createKafkaClient, ensureTopics, isKafkaReachable } from '@lienthong/kafka';
 import type { TopicSpec } from '@lienthong/kafka';
-import type { Admin, Kafka, Message, Producer } from 'kafkajs';
+import type { Admin, CompressionTypes, Kafka, Message, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import type { RouterConfig } from '../config/router-config.js';
 import { ROUTER_CONFIG } from '../config/router-config.js';
@@ -78,13 +78,17 @@ export class RouterKafka implements OnApplicationShutdown {
   }
 
   /** Writes messages to several topics in one request; resolves once Kafka acknowledged all. */
-  async write(topicMessages: { topic: string; messages: Message[] }[]): Promise<void> {
+  async write(
+    topicMessages: { topic: string; messages: Message[] }[],
+    compression?: CompressionTypes,
+  ): Promise<void> {
     const nonEmpty = topicMessages.filter((t) => t.messages.length > 0);
     if (nonEmpty.length === 0) return;
     await this.producer.sendBatch({
       topicMessages: nonEmpty,
       acks: -1,
       timeout: this.config.produceAckTimeoutMs,
+      ...(compression !== undefined && { compression }),
     });
   }
 

@@ -58,13 +58,13 @@ export function subjectHash(secret: string, subjectId: string): string {
 
 /**
  * Topic configuration of `lienthong.disclosures`: time-retained, never compacted; record batches
- * up to 2 MiB, as the other topics (writers keep each request's share well under it).
+ * up to 4 MiB (the router writes at most 2 MiB of events per request).
  */
 export function disclosureTopicConfig(retentionDays: number): Record<string, string> {
   return {
     'cleanup.policy': 'delete',
     'retention.ms': String(retentionDays * 86_400_000),
-    'max.message.bytes': String(2 * 1_048_576),
+    'max.message.bytes': String(4 * 1_048_576),
   };
 }
 
