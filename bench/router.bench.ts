@@ -5,7 +5,9 @@
  *     sign each delivery, write, audit, commit) vs a plain kafkajs pipe consuming the same topic
  *     and producing each record to 10 topics. Both start on a backlog of N records and are timed
  *     from their first output to their last (start-up excluded), counted by the same consumer;
- *     alternating rounds, each with a fresh consumer group;
+ *     alternating rounds, each with a fresh consumer group. Each round runs the router twice,
+ *     side by side: without and with disclosure recording (issue 11 §3: DISCLOSURE_SUBJECT_SECRET
+ *     set, two disclosure events per delivery), and reports the throughput ratio;
  *  3. publish-to-inbox latency at a fixed rate (BENCH_RATE, 1,000 records/s) with one inbox
  *     subscription, the router caught up: from the HTTP request to the record read from the inbox.
  * BENCH_CPU_PROF=<dir> profiles the gateway, BENCH_ROUTER_CPU_PROF=<dir> the router (--cpu-prof).
@@ -21,6 +23,7 @@ import { createKafkaClient, ensureTopics } from '@lienthong/kafka';
 import { startKafka } from '@lienthong/local-kafka';
 import { cpuSecondsOf, memoryOf, spawnNode } from './support/processes.js';
 import { residenceRecord } from './support/records.js';
+import { DEMO_DISCLOSURE_BASIS } from '../apps/devstack/src/demo-agencies.js';
 import { startStack } from './support/stack.js';
 import { report, round } from './support/stats.js';
 
@@ -32,6 +35,8 @@ const LATENCY_SECONDS = env('BENCH_LATENCY_SECONDS', 20);
 const ONLY = process.env['BENCH_SCENARIOS']?.split(',') ?? ['4', '3'];
 const FANOUT = 10;
 const TYPE = 'residence.registration';
+/** The subject-hash key of the rounds that record disclosures. */
+const BENCH_DISCLOSURE_SECRET = 'bench-disclosure-subject-secret-0123456789';
 const subscriberId = (i: number) => `000.00.00.S${String(i).padStart(2, '0')}`;
 
 /**
@@ -84,7 +89,7 @@ async function main(): Promise<void> {
     const r = await fetch(`${stack.gatewayUrl}/v1/subscriptions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ types: [TYPE], delivery: { mode: 'kafka' } }),
+      body: JSON.stringify({ types: [TYPE], delivery: { mode: 'kafka' }, ...DEMO_DISCLOSURE_BASIS }),
     });
     if (r.status !== 201) throw new Error(`subscription: ${r.status} ${await r.text()}`);
     subscriptions.push({ token, id: ((await r.json()) as { id: string }).id });
@@ -113,7 +118,37 @@ async function main(): Promise<void> {
         if (r.status !== 200 || result.accepted !== 500) throw new Error(`preload: ${r.status}`);
       }
       const expected = RECORDS * FANOUT;
-      const rounds: { router: number; pipe: number; routerCpuMicrosPerRecord: number }[] = [];
+      const rounds: {
+        router: number;
+        routerWithDisclosures: number;
+        pipe: number;
+        routerCpuMicrosPerRecord: number;
+        routerWithDisclosuresCpuMicrosPerRecord: number;
+      }[] = [];
+      let routerRuns = 0;
+      // One router run over the whole backlog with a fresh group: inbox outputs counted from the
+      // previous runs' total. `disclosures`: with DISCLOSURE_SUBJECT_SECRET, so every delivery of
+      // residence.registration (two data subjects) writes two disclosure events; without it, the
+      // router computes and writes none — the same as a type without dataSubject.
+      const routerRun = async (disclosures: boolean) => {
+        const outputs = await countOutputs(
+          kafka,
+          inboxes,
+          routerRuns * expected,
+          (routerRuns + 1) * expected,
+        );
+        routerRuns++;
+        const router = await stack.startRouter({
+          ROUTER_CONSUMER_GROUP: `bench-router-${randomUUID()}`,
+          ROUTER_TOPIC_REFRESH_MS: '500',
+          ...(disclosures && { DISCLOSURE_SUBJECT_SECRET: BENCH_DISCLOSURE_SECRET }),
+        });
+        const cpuBefore = cpuSecondsOf(router.pid);
+        const seconds = (await outputs.finished()).seconds;
+        const cpu = cpuSecondsOf(router.pid) - cpuBefore;
+        const peak = memoryOf(router.pid).peakRssMiB;
+        return { seconds, cpu, peak };
+      };
       for (let r = 0; r < ROUNDS; r++) {
         const pipeOutputs = await countOutputs(kafka, pipeTopics, r * expected, (r + 1) * expected);
         const pipe = spawnNode('bench/support/raw-pipe.js', {
@@ -122,22 +157,26 @@ async function main(): Promise<void> {
         const pipeSeconds = (await pipeOutputs.finished()).seconds;
         await pipe.stop();
 
-        const routerOutputs = await countOutputs(kafka, inboxes, r * expected, (r + 1) * expected);
-        const router = await stack.startRouter({
-          ROUTER_CONSUMER_GROUP: `bench-router-${randomUUID()}`,
-          ROUTER_TOPIC_REFRESH_MS: '500',
-        });
-        const cpuBefore = cpuSecondsOf(router.pid);
-        const routerSeconds = (await routerOutputs.finished()).seconds;
-        const cpu = cpuSecondsOf(router.pid) - cpuBefore;
+        // Side by side, alternating which goes first, so drift on a shared machine hits both.
+        const order = r % 2 === 0 ? [false, true] : [true, false];
+        const runs: Record<string, { seconds: number; cpu: number; peak: number }> = {};
+        for (const [k, disclosures] of order.entries()) {
+          runs[String(disclosures)] = await routerRun(disclosures);
+          const last = r === ROUNDS - 1 && k === order.length - 1;
+          if (!last || !ONLY.includes('3')) await stack.stopRouter();
+        }
+        const plain = runs['false']!;
+        const withDisclosures = runs['true']!;
         rounds.push({
-          router: round(RECORDS / routerSeconds, 1),
+          router: round(RECORDS / plain.seconds, 1),
+          routerWithDisclosures: round(RECORDS / withDisclosures.seconds, 1),
           pipe: round(RECORDS / pipeSeconds, 1),
-          routerCpuMicrosPerRecord: round((cpu * 1e6) / RECORDS, 0),
+          routerCpuMicrosPerRecord: round((plain.cpu * 1e6) / RECORDS, 0),
+          routerWithDisclosuresCpuMicrosPerRecord: round((withDisclosures.cpu * 1e6) / RECORDS, 0),
         });
-        const peak = memoryOf(router.pid).peakRssMiB;
-        if (r < ROUNDS - 1 || !ONLY.includes('3')) await stack.stopRouter();
-        process.stderr.write(`round ${r + 1}: ${JSON.stringify(rounds[r])}, router peak RSS ${peak} MiB\n`);
+        process.stderr.write(
+          `round ${r + 1}: ${JSON.stringify(rounds[r])}, router peak RSS ${plain.peak} / ${withDisclosures.peak} MiB\n`,
+        );
       }
       const mean = (pick: (x: (typeof rounds)[number]) => number) =>
         rounds.reduce((s, x) => s + pick(x), 0) / rounds.length;
@@ -149,13 +188,22 @@ async function main(): Promise<void> {
           mean((x) => x.router),
           1,
         ),
+        routerWithDisclosuresRecordsPerSecond: round(
+          mean((x) => x.routerWithDisclosures),
+          1,
+        ),
         pipeRecordsPerSecond: round(
           mean((x) => x.pipe),
           1,
         ),
         ratio: round(mean((x) => x.router) / mean((x) => x.pipe), 3),
+        disclosuresRatio: round(mean((x) => x.routerWithDisclosures) / mean((x) => x.router), 3),
         routerCpuMicrosPerRecord: round(
           mean((x) => x.routerCpuMicrosPerRecord),
+          0,
+        ),
+        routerWithDisclosuresCpuMicrosPerRecord: round(
+          mean((x) => x.routerWithDisclosuresCpuMicrosPerRecord),
           0,
         ),
         routerPeakRssMiB: stack.router ? memoryOf(stack.router.pid).peakRssMiB : undefined,

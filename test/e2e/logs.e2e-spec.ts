@@ -7,7 +7,7 @@ import { createKafkaClient, ensureTopics } from '@lienthong/kafka';
 import { signDetached } from '@lienthong/trust';
 import type { TestAgency } from '../support/agencies.util.js';
 import type { RunningGateway } from '../support/gateway.util.js';
-import { startGateway } from '../support/gateway.util.js';
+import { startGateway, TEST_DISCLOSURE_BASIS } from '../support/gateway.util.js';
 import { pollUntil } from '../support/poll-until.util.js';
 import { WebhookReceiver } from '../support/router.util.js';
 import { freePort } from '../support/free-port.util.js';
@@ -208,7 +208,7 @@ describe('router and subscriber demo JSON logs: nothing from records, webhooks o
       const created = await fetch(`${gateway.url}/v1/subscriptions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...agency.auth() },
-        body: JSON.stringify({ types: [TYPE], delivery }),
+        body: JSON.stringify({ types: [TYPE], delivery, ...TEST_DISCLOSURE_BASIS }),
       });
       if (created.status !== 201) throw new Error(`subscribe: ${created.status} ${await created.text()}`);
     }

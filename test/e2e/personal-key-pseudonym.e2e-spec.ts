@@ -16,7 +16,7 @@ import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { v7 as uuidv7 } from 'uuid';
 import type { TestAgency } from '../support/agencies.util.js';
 import type { RunningGateway } from '../support/gateway.util.js';
-import { startGateway } from '../support/gateway.util.js';
+import { TEST_DISCLOSURE_BASIS, startGateway } from '../support/gateway.util.js';
 import { pollUntil } from '../support/poll-until.util.js';
 import type { ReceivedWebhook, RunningRouter } from '../support/router.util.js';
 import { TEST_KEY_PSEUDONYM_SECRET, WebhookReceiver, startRouter } from '../support/router.util.js';
@@ -177,7 +177,8 @@ describe('personal record keys: pseudonymised for every subscriber without the g
   };
 
   const subscribe = async (agency: TestAgency, body: Record<string, unknown>): Promise<Created> => {
-    const answer = await api(agency, 'POST', '/v1/subscriptions', body);
+    // A purpose and a legal basis, which an agency holding subscribe-personal-data must state.
+    const answer = await api(agency, 'POST', '/v1/subscriptions', { ...TEST_DISCLOSURE_BASIS, ...body });
     if (answer.status !== 201) throw new Error(`subscribe: ${answer.status} ${answer.text}`);
     return answer.json as unknown as Created;
   };

@@ -20,7 +20,7 @@ import { Webhook } from 'standardwebhooks';
 import type { TestAgency } from '../support/agencies.util.js';
 import { sharedAuditJwks } from '../support/audit-keys.util.js';
 import type { RunningGateway } from '../support/gateway.util.js';
-import { startGateway } from '../support/gateway.util.js';
+import { startGateway, TEST_DISCLOSURE_BASIS } from '../support/gateway.util.js';
 import { pollUntil } from '../support/poll-until.util.js';
 import { RecordCollector } from '../support/record-collector.util.js';
 import type { RunningRouter } from '../support/router.util.js';
@@ -121,7 +121,11 @@ describe('router: fan-out to inboxes and webhooks, retries, dead letters, audit,
     await healthy.start();
     await failing.start();
     failing.status = 500;
-    subs['full'] = await subscribe(full, { types: [TYPE], delivery: { mode: 'kafka' } });
+    subs['full'] = await subscribe(full, {
+      types: [TYPE],
+      delivery: { mode: 'kafka' },
+      ...TEST_DISCLOSURE_BASIS,
+    });
     subs['narrow'] = await subscribe(narrow, {
       types: [TYPE],
       filter: { pointer: '/status', equals: 'RECEIVED' },

@@ -10,7 +10,7 @@ import { createSubscriberDemo } from '../../apps/subscriber-demo/src/subscriber-
 import { loadSubscriberConfig } from '../../apps/subscriber-demo/src/subscriber-config.js';
 import type { TestAgency } from '../support/agencies.util.js';
 import type { RunningGateway } from '../support/gateway.util.js';
-import { startGateway } from '../support/gateway.util.js';
+import { startGateway, TEST_DISCLOSURE_BASIS } from '../support/gateway.util.js';
 import { pollUntil } from '../support/poll-until.util.js';
 import { RecordCollector } from '../support/record-collector.util.js';
 import type { RunningRouter } from '../support/router.util.js';
@@ -76,7 +76,7 @@ describe('subscriber-demo: a Nest Kafka microservice reading its inbox and verif
     const created = await fetch(`${gateway.url}/v1/subscriptions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...subscriber.auth() },
-      body: JSON.stringify({ types: [TYPE], delivery: { mode: 'kafka' } }),
+      body: JSON.stringify({ types: [TYPE], delivery: { mode: 'kafka' }, ...TEST_DISCLOSURE_BASIS }),
     });
     if (created.status !== 201) throw new Error(`subscribe: ${created.status} ${await created.text()}`);
 

@@ -12,7 +12,7 @@ import { createKafkaClient, ensureTopics } from '@lienthong/kafka';
 import { Webhook } from 'standardwebhooks';
 import type { TestAgency } from '../support/agencies.util.js';
 import type { RunningGateway } from '../support/gateway.util.js';
-import { startGateway } from '../support/gateway.util.js';
+import { startGateway, TEST_DISCLOSURE_BASIS } from '../support/gateway.util.js';
 import { pollUntil } from '../support/poll-until.util.js';
 import { RecordCollector } from '../support/record-collector.util.js';
 
@@ -212,8 +212,41 @@ describe('subscriptions API (/v1/subscriptions)', () => {
         filter: { pointer: '/citizenId', exists: true },
         projection: ['/citizenId', '/fullName', '/address/provinceCode'],
         delivery: kafka,
+        ...TEST_DISCLOSURE_BASIS,
       });
       expect(answer.status).toBe(201);
+      expect(answer.body).toMatchObject(TEST_DISCLOSURE_BASIS);
+    });
+
+    it('asks the personal-data grant holder for a purpose and a legal basis, and lets it change them', async () => {
+      const missing = await create(trusted, { types: [RESIDENCE], delivery: kafka });
+      expect(missing.status).toBe(422);
+      expect(missing.body['code']).toBe('disclosure-basis-required');
+      expect(pointers(missing)).toEqual(['/purpose', '/legalBasis']);
+      const { id } = (
+        await create(trusted, { types: [RESIDENCE], delivery: kafka, ...TEST_DISCLOSURE_BASIS })
+      ).body as unknown as View;
+      const changed = await call(gateway, trusted, 'PATCH', `/v1/subscriptions/${id}`, {
+        legalBasis: 'Nghị định 278/2025/NĐ-CP Điều 5',
+      });
+      expect(changed.status).toBe(200);
+      expect(changed.body).toMatchObject({
+        legalBasis: 'Nghị định 278/2025/NĐ-CP Điều 5',
+        purpose: TEST_DISCLOSURE_BASIS.purpose,
+      });
+      const bad = await call(gateway, trusted, 'PATCH', `/v1/subscriptions/${id}`, {
+        legalBasis: 'because',
+        types: [],
+      });
+      expect(bad.status).toBe(422);
+      expect(pointers(bad).sort()).toEqual(['/legalBasis', '/types']);
+      expect(
+        (
+          await call(gateway, stranger, 'PATCH', `/v1/subscriptions/${id}`, {
+            legalBasis: 'Luật 91/2025/QH15',
+          })
+        ).status,
+      ).toBe(404);
     });
 
     it('lets operators manage any agency subscription', async () => {

@@ -14,7 +14,7 @@ import { sharedAuditKeyFile } from './audit-keys.util.js';
 export interface CreateAgencyOptions {
   id?: string;
   name?: string;
-  roles?: ('publisher' | 'subscriber' | 'integrator' | 'operator')[];
+  roles?: ('publisher' | 'subscriber' | 'integrator' | 'operator' | 'data-subject-officer')[];
   grants?: { publish?: string[]; subscribe?: string[]; 'subscribe-personal-data'?: string[] };
 }
 
@@ -66,6 +66,7 @@ export async function startGateway(
     AUDIT_SIGNING_KEY_FILE: await sharedAuditKeyFile(),
     BOOTSTRAP_OPERATOR_ID: OPERATOR_ID,
     BOOTSTRAP_OPERATOR_JWKS: JSON.stringify({ keys: [operatorKeys.publicJwk] }),
+    DISCLOSURE_SUBJECT_SECRET: TEST_DISCLOSURE_SECRET,
     ...env,
   });
   const app = await createGatewayApp(config, appOptions);
@@ -119,3 +120,12 @@ export async function startGateway(
     close: () => app.close(),
   };
 }
+
+/** The subject-hash key gateways and routers of the tests share (`DISCLOSURE_SUBJECT_SECRET`). */
+export const TEST_DISCLOSURE_SECRET = 'test-disclosure-subject-secret-0123456789';
+
+/** Purpose and legal basis a subscription receiving personal data must state (Law 91/2025/QH15). */
+export const TEST_DISCLOSURE_BASIS = {
+  purpose: { vi: 'Kiểm thử liên thông dữ liệu', en: 'Integration testing' },
+  legalBasis: 'Luật 91/2025/QH15 Điều 19',
+} as const;

@@ -13,6 +13,7 @@ import { createRouterApp } from '../../apps/router/src/router-app.factory.js';
 import { DeliverySigners } from '../../apps/router/src/trust/router-trust.module.js';
 import { pollUntil } from './poll-until.util.js';
 import { sharedAuditKeyFile } from './audit-keys.util.js';
+import { TEST_DISCLOSURE_SECRET } from './gateway.util.js';
 
 export interface RunningRouter {
   app: NestFastifyApplication;
@@ -96,6 +97,7 @@ export async function startRouter(
     RETRY_JITTER: '0.1',
     ROUTER_TOPIC_REFRESH_MS: '500',
     KEY_PSEUDONYM_SECRET: TEST_KEY_PSEUDONYM_SECRET,
+    DISCLOSURE_SUBJECT_SECRET: TEST_DISCLOSURE_SECRET,
     ...env,
   });
   const app = await createRouterApp(config, { logger: ['error'] });

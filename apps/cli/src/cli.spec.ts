@@ -10,13 +10,14 @@ describe('lienthong', () => {
   });
   afterEach(() => ctx.cleanup());
 
-  it('has token, publish, register-schema, verify-receipt and audit', () => {
+  it('has token, publish, register-schema, verify-receipt, audit and disclosures', () => {
     expect(COMMANDS.map((c) => c.spec.name)).toEqual([
       'token',
       'publish',
       'register-schema',
       'verify-receipt',
       'audit',
+      'disclosures',
     ]);
   });
 

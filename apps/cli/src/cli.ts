@@ -6,6 +6,7 @@ import type { Command } from './common/command.js';
 import { formatCommandHelp, parseCommandLine, table } from './common/command-line.js';
 import { errorMessage } from './common/error-message.util.js';
 import { formatCliError, printable } from './common/output.js';
+import { disclosuresCommand } from './disclosures/disclosures.command.js';
 import { publishCommand } from './publish/publish.command.js';
 import { registerSchemaCommand } from './register-schema/register-schema.command.js';
 import { tokenCommand } from './token/token.command.js';
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   registerSchemaCommand,
   verifyReceiptCommand,
   auditCommand,
+  disclosuresCommand,
 ];
 
 /**

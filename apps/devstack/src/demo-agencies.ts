@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatewayKeyring, requestAccessToken } from '@lienthong/trust';
@@ -22,7 +23,8 @@ export function demoAgencies(stateDir: string): DemoAgency[] {
     {
       id: '000.00.00.G01',
       name: 'Bộ Công an',
-      roles: ['publisher', 'integrator'],
+      // Owner of residence.registration: answers citizens' "who received my data?".
+      roles: ['publisher', 'integrator', 'data-subject-officer'],
       grants: { publish: ['residence.registration'] },
       keyFile: keyFile('000.00.00.G01'),
     },
@@ -46,6 +48,8 @@ export function demoAgencies(stateDir: string): DemoAgency[] {
       roles: ['subscriber'],
       grants: {
         subscribe: ['residence.registration', 'enterprise.registration', 'procedure.dossier-status'],
+        // Residence records reach Hà Nội whole, so each delivery is a disclosure (Law 91/2025/QH15).
+        'subscribe-personal-data': ['residence.registration'],
       },
       keyFile: keyFile('000.00.00.H29'),
     },
@@ -82,6 +86,37 @@ export async function ensureSigningKeys(file: string, alg: 'ES256' | 'EdDSA' = '
   const keyring = await GatewayKeyring.generate({ alg });
   mkdirSync(join(file, '..'), { recursive: true });
   writeFileSync(file, `${JSON.stringify(await keyring.exportPrivateJwks(), null, 2)}\n`, { mode: 0o600 });
+}
+
+/**
+ * The disclosure log's subject-hash key for this machine (`DISCLOSURE_SUBJECT_SECRET`), created
+ * once: the gateway and the router must share it, and a new one would orphan earlier entries.
+ */
+export function ensureDisclosureSecret(file: string): string {
+  if (!existsSync(file)) {
+    mkdirSync(join(file, '..'), { recursive: true });
+    writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * Publishes the first example of `type` as `agency` once at start, so the demo subscriber with
+ * the personal-data grant receives it and the disclosure log has an entry to look up.
+ */
+export async function publishDemoRecord(
+  url: string,
+  token: string,
+  type: string,
+  record: unknown,
+): Promise<void> {
+  const response = await fetch(`${url}/v1/messages/${type}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(record),
+  });
+  if (response.status !== 202)
+    throw new Error(`demo record ${type}: ${response.status} ${await response.text()}`);
 }
 
 /** An access token for `agencyId` (client credentials with a private_key_jwt assertion). */
@@ -127,6 +162,15 @@ export async function registerDemoAgencies(
   }
 }
 
+/** Why the demo subscriber receives personal data, as its subscription states it. */
+export const DEMO_DISCLOSURE_BASIS = {
+  purpose: {
+    vi: 'Giải quyết thủ tục hành chính về cư trú trên địa bàn Thành phố Hà Nội',
+    en: 'Handling residence procedures in Hà Nội',
+  },
+  legalBasis: 'Luật 91/2025/QH15 Điều 19',
+} as const;
+
 /** Gives the demo subscriber one inbox subscription to every type it may read (once). */
 export async function ensureInboxSubscription(url: string, token: string, agency: DemoAgency): Promise<void> {
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
@@ -138,7 +182,11 @@ export async function ensureInboxSubscription(url: string, token: string, agency
   const response = await fetch(`${url}/v1/subscriptions`, {
     method: 'POST',
     headers,
-    body: JSON.stringify({ types: agency.grants.subscribe ?? [], delivery: { mode: 'kafka' } }),
+    body: JSON.stringify({
+      types: agency.grants.subscribe ?? [],
+      delivery: { mode: 'kafka' },
+      ...((agency.grants['subscribe-personal-data'] ?? []).length > 0 && DEMO_DISCLOSURE_BASIS),
+    }),
   });
   if (response.status !== 201)
     throw new Error(`subscription for ${agency.id}: ${response.status} ${await response.text()}`);

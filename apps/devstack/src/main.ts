@@ -11,8 +11,10 @@ import {
   accessToken,
   demoAgencies,
   ensureAgencyKey,
+  ensureDisclosureSecret,
   ensureSigningKeys,
   ensureInboxSubscription,
+  publishDemoRecord,
   registerDemoAgencies,
 } from './demo-agencies.js';
 
@@ -46,6 +48,9 @@ async function main(): Promise<void> {
   const pseudonymSecret = pseudonymSecretEnv(join(STATE_DIR, 'key-pseudonym-secret'));
   const operatorKeyFile = join(STATE_DIR, 'agencies', `${OPERATOR_ID}.private.jwk.json`);
   const operator = await ensureAgencyKey(operatorKeyFile);
+  const disclosureSecret =
+    process.env['DISCLOSURE_SUBJECT_SECRET'] ??
+    ensureDisclosureSecret(join(STATE_DIR, 'disclosure-subject-secret'));
   const gateway = spawn(process.execPath, [join(DIST_ROOT, 'apps/gateway/src/main.js')], {
     env: {
       ...process.env,
@@ -57,6 +62,7 @@ async function main(): Promise<void> {
       AUDIT_SIGNING_KEY_FILE: process.env['AUDIT_SIGNING_KEY_FILE'] ?? auditKeyFile,
       BOOTSTRAP_OPERATOR_ID: OPERATOR_ID,
       BOOTSTRAP_OPERATOR_JWKS: JSON.stringify({ keys: [operator.publicJwk] }),
+      DISCLOSURE_SUBJECT_SECRET: disclosureSecret,
     },
     stdio: 'inherit',
   });
@@ -75,6 +81,7 @@ async function main(): Promise<void> {
       KAFKA_BROKERS: kafka.brokers.join(','),
       ROUTER_PORT: routerPort,
       ...pseudonymSecret,
+      DISCLOSURE_SUBJECT_SECRET: disclosureSecret,
       GATEWAY_SIGNING_KEYS_FILE: process.env['GATEWAY_SIGNING_KEYS_FILE'] ?? keysFile,
       WEBHOOK_SIGNING_KEY_FILE: process.env['WEBHOOK_SIGNING_KEY_FILE'] ?? webhookKeyFile,
       AUDIT_SIGNING_KEY_FILE: process.env['AUDIT_SIGNING_KEY_FILE'] ?? auditKeyFile,
@@ -109,12 +116,11 @@ async function main(): Promise<void> {
   });
   children.push(demo);
   const publisher = agencies[0]!;
-  printWelcome(
-    url,
-    `http://127.0.0.1:${routerPort}`,
-    await accessToken(url, issuer, publisher.id, publisher.keyFile),
-    publisher.id,
-  );
+  const publisherToken = await accessToken(url, issuer, publisher.id, publisher.keyFile);
+  const demoCitizen = residenceExample();
+  // Hà Nội receives residence records whole: this delivery is the demo's first disclosure.
+  await publishDemoRecord(url, publisherToken, 'residence.registration', demoCitizen);
+  printWelcome(url, `http://127.0.0.1:${routerPort}`, publisherToken, publisher.id, demoCitizen.citizenId);
 }
 
 async function waitForReady(url: string, timeoutMs: number): Promise<void> {
@@ -131,7 +137,23 @@ async function waitForReady(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`gateway was not ready within ${timeoutMs / 1000}s (${url})`);
 }
 
-function printWelcome(url: string, routerUrl: string, token: string, publisherId: string): void {
+/** The first example record of residence.registration: the demo citizen. */
+function residenceExample(): { citizenId: string } & Record<string, unknown> {
+  const schema = JSON.parse(
+    readFileSync(join('schemas', 'residence.registration', 'v1.schema.json'), 'utf8'),
+  ) as {
+    examples: ({ citizenId: string } & Record<string, unknown>)[];
+  };
+  return schema.examples[0]!;
+}
+
+function printWelcome(
+  url: string,
+  routerUrl: string,
+  token: string,
+  publisherId: string,
+  citizenId: string,
+): void {
   mkdirSync(join(STATE_DIR, 'examples'), { recursive: true });
   const lines = [
     '',
@@ -176,6 +198,10 @@ function printWelcome(url: string, routerUrl: string, token: string, publisherId
     `  ${cli} publish residence.registration .lienthong/examples/residence.registration.json ${who} --sign --receipt-out .lienthong/receipt.jws`,
     `  ${cli} verify-receipt .lienthong/receipt.jws --jwks ${url}/.well-known/jwks.json --body .lienthong/examples/residence.registration.json`,
     `  ${cli} register-schema residence.registration schemas/residence.registration/v1.schema.json ${who}`,
+    '',
+    `Who received data about the demo citizen ${citizenId} (Law 91/2025/QH15; ${publisherId} owns residence.registration and holds data-subject-officer; docs/disclosures.md):`,
+    `  curl -sS -D - ${url}/v1/data-subjects/${citizenId}/disclosures -H "authorization: Bearer $TOKEN"`,
+    `  ${cli} disclosures ${citizenId} ${who}`,
     '',
     'Ctrl-C stops the gateway, the router, the subscriber demo and the Kafka broker started here.',
     '',

@@ -6,6 +6,7 @@ import { AgenciesModule } from './agencies/agencies.module.js';
 import { AsyncApiModule } from './asyncapi/asyncapi.module.js';
 import { GatewayAuditModule } from './audit/gateway-audit.module.js';
 import { CcompatModule } from './ccompat/ccompat.module.js';
+import { DisclosuresModule } from './disclosures/disclosures.module.js';
 import { AccessGuard } from './common/access.guard.js';
 import { GATEWAY_LOG, createGatewayPino, gatewayLoggerModule } from './common/logging.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
@@ -44,6 +45,7 @@ export class AppModule {
         MessagesModule,
         SchemasModule,
         SubscriptionsModule,
+        DisclosuresModule,
         CcompatModule,
         AsyncApiModule,
         HealthModule,
@@ -55,7 +57,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
-      exports: [GATEWAY_CONFIG],
+      exports: [GATEWAY_CONFIG, GATEWAY_LOG],
     };
   }
 }

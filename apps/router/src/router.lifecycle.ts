@@ -56,6 +56,11 @@ export class RouterLifecycle implements OnApplicationBootstrap, OnApplicationShu
     await this.retries.start();
     await this.commands.start();
     this.logger.log(`routing as group ${this.config.consumerGroup}`);
+    if (this.config.disclosureSubjectSecret === undefined) {
+      this.logger.warn(
+        'DISCLOSURE_SUBJECT_SECRET is not set: deliveries of personal data are not logged as disclosures',
+      );
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -26,3 +26,17 @@ export {
   problemStatus,
   toProblemDetails,
 } from './errors/problem-details.js';
+export type {
+  DisclosureChannel,
+  DisclosureDelivery,
+  DisclosureEvent,
+} from './disclosures/disclosure-event.js';
+export {
+  DISCLOSURE_EVENT_FORMAT,
+  DISCLOSURE_RETENTION_DAYS_DEFAULT,
+  DISCLOSURE_SECRET_MIN_LENGTH,
+  DISCLOSURE_TOPIC,
+  disclosureTopicConfig,
+  parseDisclosureEvent,
+  subjectHash,
+} from './disclosures/disclosure-event.js';

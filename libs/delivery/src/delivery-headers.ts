@@ -26,6 +26,11 @@ export const DELIVERY_HEADERS = {
   keyPseudonym: 'lienthong-key-pseudonym',
   /** Set on deliveries made by a replay or a redrive: the command id. */
   command: 'lienthong-command',
+  /**
+   * Parked deliveries only (never sent to a subscriber): what the delivery discloses, subject
+   * hashes and personal fields (`encodeDisclosureFacts`), so a retry that succeeds is recorded.
+   */
+  disclosure: 'lienthong-disclosure',
 } as const;
 
 /** Values of `lienthong-dead-letter-reason`. */

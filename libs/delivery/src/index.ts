@@ -1,6 +1,7 @@
 export type {
   CloudEventAttribute,
   DeliveryTarget,
+  DisclosurePurpose,
   Subscription,
   SubscriptionFilter,
   SubscriptionRecordData,
@@ -30,10 +31,25 @@ export type {
 } from './subscription-validation.js';
 export {
   SUBSCRIPTION_LIMITS,
+  assertDisclosureBasis,
   schemaCanHold,
   validateSubscriptionRequest,
   webhookUrlRefused,
 } from './subscription-validation.js';
+export type { DisclosureFacts } from './disclosure-facts.js';
+export {
+  decodeDisclosureFacts,
+  deliveredPersonalFields,
+  disclosureFacts,
+  encodeDisclosureFacts,
+} from './disclosure-facts.js';
+export {
+  LEGAL_BASIS_PATTERN,
+  MAX_LEGAL_BASIS_LENGTH,
+  MAX_PURPOSE_LENGTH,
+  isLegalBasis,
+  parseDisclosureBasis,
+} from './disclosure-basis.js';
 export type { WebhookRefusal, WebhookTargetPolicy } from './ssrf-guard.js';
 export {
   MAX_WEBHOOK_URL_LENGTH,

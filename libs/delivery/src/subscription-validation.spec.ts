@@ -211,7 +211,12 @@ describe('validateSubscriptionRequest', () => {
       'subscribe/residence.registration',
       'subscribe-personal-data/residence.registration',
     ]);
-    expect(refusal(body, granted)).toBeUndefined();
+    expect(
+      refusal(
+        { ...body, purpose: { vi: 'Xác minh cư trú' }, legalBasis: 'Luật 91/2025/QH15 Điều 19' },
+        granted,
+      ),
+    ).toBeUndefined();
   });
 
   it('checks personal data per type: a grant for one type does not cover another', () => {
@@ -249,7 +254,12 @@ describe('validateSubscriptionRequest', () => {
       'subscribe/residence.registration',
       'subscribe-personal-data/residence.registration',
     ]);
-    expect(refusal(body, granted)).toBeUndefined();
+    expect(
+      refusal(
+        { ...body, purpose: { vi: 'Xác minh cư trú' }, legalBasis: 'Luật 91/2025/QH15 Điều 19' },
+        granted,
+      ),
+    ).toBeUndefined();
     // open.type declares no key pointer here: its subject is not known to be personal.
     expect(
       refusal({ types: ['open.type'], filter: { attribute: 'subject', equals: 'a' }, delivery: kafka }),
@@ -315,5 +325,68 @@ describe('schemaCanHold', () => {
     expect(can(`/tree${'/child'.repeat(100)}`, schema)).toBe(true);
     expect(can('/tree/child/leaf', schema)).toBe(false);
     expect(can('/x', { $ref: '#' })).toBe(true);
+  });
+});
+
+describe('purpose and legal basis', () => {
+  const granted = context([
+    'subscribe/residence.registration',
+    'subscribe-personal-data/residence.registration',
+    'subscribe/open.type',
+  ]);
+  const basis = {
+    purpose: { vi: 'Giải quyết thủ tục đăng ký thường trú', en: 'Handling permanent residence registration' },
+    legalBasis: 'Luật 91/2025/QH15 Điều 19',
+  };
+
+  it('requires both when the agency holds subscribe-personal-data on a listed type', () => {
+    expect(refusal({ types: ['residence.registration', 'open.type'], delivery: kafka }, granted)).toEqual({
+      code: 'disclosure-basis-required',
+      pointers: ['/purpose', '/legalBasis'],
+    });
+    expect(
+      refusal({ types: ['residence.registration'], delivery: kafka, purpose: basis.purpose }, granted),
+    ).toEqual({ code: 'disclosure-basis-required', pointers: ['/legalBasis'] });
+  });
+
+  it('keeps them, NFC-normalised, and does not ask them of a subscriber without the grant', () => {
+    const decomposed = 'Nghi\u0323 đi\u0323nh 278/2025/NĐ-CP Điều 5 khoản 2 điểm a';
+    const result = validateSubscriptionRequest(
+      { types: ['residence.registration'], delivery: kafka, ...basis, legalBasis: decomposed },
+      granted,
+    );
+    expect(result.purpose).toEqual(basis.purpose);
+    expect(result.legalBasis).toBe('Nghị định 278/2025/NĐ-CP Điều 5 khoản 2 điểm a');
+    expect(refusal({ types: ['residence.registration'], delivery: kafka })).toBeUndefined();
+  });
+
+  it.each([
+    ['Luật 91/2025/QH15', true],
+    ['Luật số 91/2025/QH15 Điều 19', true],
+    ['Quyết định 20/2020/QĐ-TTg', true],
+    ['Thông tư 01/2023/TT-BCA Điều 3 Khoản 1', true],
+    ['Law 91/2025/QH15', false],
+    ['Luật 91/2025/QH15 Điều', false],
+    ['Luật 91/2025', false],
+    ['  Luật 91/2025/QH15', false],
+    ['Luật 91/2025/QH15 Điều 19; DROP', false],
+  ])('legal basis %j is %s', (legalBasis, ok) => {
+    const answer = refusal({ types: ['open.type'], delivery: kafka, ...basis, legalBasis });
+    expect(answer).toEqual(
+      ok ? undefined : { code: 'invalid-subscription-request', pointers: ['/legalBasis'] },
+    );
+  });
+
+  it.each([
+    ['a string', 'Giải quyết thủ tục'],
+    ['no Vietnamese', { en: 'Handling' }],
+    ['an empty Vietnamese text', { vi: ' ' }],
+    ['another language', { vi: 'Mục đích', fr: 'But' }],
+    ['a text too long', { vi: 'x'.repeat(501) }],
+  ])('refuses a purpose that is %s', (_name, purpose) => {
+    expect(refusal({ types: ['open.type'], delivery: kafka, ...basis, purpose })).toEqual({
+      code: 'invalid-subscription-request',
+      pointers: ['/purpose'],
+    });
   });
 });

@@ -2,12 +2,13 @@ import type { ProblemPointer } from '@lienthong/contracts';
 import { LienthongError, isMessageType } from '@lienthong/contracts';
 import { personalDataInFilter } from './filter-disclosure.js';
 import { keyIsPersonalData } from './key-pseudonym.js';
+import { parseDisclosureBasis } from './disclosure-basis.js';
 import { pointerTokens, pointersRevealing } from './projection.js';
 import type { WebhookTargetPolicy } from './ssrf-guard.js';
 import { WebhookTargetError, checkWebhookUrl } from './ssrf-guard.js';
 import type { FilterPointer } from './subscription-filter.js';
 import { isPayloadPointer, parseSubscriptionFilter } from './subscription-filter.js';
-import type { SubscriptionFilter } from './subscription.js';
+import type { DisclosurePurpose, SubscriptionFilter } from './subscription.js';
 
 /** Bounds on one subscription request. */
 export const SUBSCRIPTION_LIMITS = {
@@ -21,6 +22,8 @@ export interface SubscriptionRequest {
   filter?: SubscriptionFilter;
   projection?: string[];
   delivery: { mode: 'kafka' } | { mode: 'webhook'; url: string };
+  purpose?: DisclosurePurpose;
+  legalBasis?: string;
 }
 
 /** One registered schema version as the checks need it. */
@@ -41,7 +44,7 @@ export interface SubscriptionValidationContext {
   webhookPolicy: WebhookTargetPolicy;
 }
 
-const MEMBERS = ['types', 'filter', 'projection', 'delivery'];
+const MEMBERS = ['types', 'filter', 'projection', 'delivery', 'purpose', 'legalBasis'];
 
 /**
  * Validates an untrusted subscription request (a parsed JSON body) and returns it normalised.
@@ -52,7 +55,8 @@ const MEMBERS = ['types', 'filter', 'projection', 'delivery'];
  * location the latest schema of at least one listed type can hold (422); no pointer reaches
  * personal data of a type without the `subscribe-personal-data` grant for it (403
  * `personal-data-not-granted`) — a filter on a personal field would reveal it by matching, and so
- * would a filter on the `subject` attribute of a type whose record key is personal data.
+ * would a filter on the `subject` attribute of a type whose record key is personal data; with
+ * that grant on any listed type, a purpose and a legal basis (422 `disclosure-basis-required`).
  */
 export function validateSubscriptionRequest(
   body: unknown,
@@ -155,9 +159,14 @@ export function validateSubscriptionRequest(
     });
   }
 
+  const personalTypes = request.types.filter((type) => ctx.hasGrant('subscribe-personal-data', type));
+  if (personalTypes.length > 0) assertDisclosureBasis(request, personalTypes);
+
   const result: SubscriptionRequest = { types: request.types, delivery: request.delivery };
   if (request.filter !== undefined) result.filter = request.filter;
   if (request.projection !== undefined) result.projection = request.projection;
+  if (request.purpose !== undefined) result.purpose = request.purpose;
+  if (request.legalBasis !== undefined) result.legalBasis = request.legalBasis;
   return result;
 }
 
@@ -229,6 +238,7 @@ function parseShape(body: unknown): SubscriptionRequest & { filterPointers: Filt
   }
 
   const delivery = parseDelivery(value['delivery'], errors);
+  const basis = parseDisclosureBasis(value, errors);
   if (errors.length > 0) throw invalid(errors);
   const request: SubscriptionRequest & { filterPointers: FilterPointer[] } = {
     types: types as string[],
@@ -237,7 +247,32 @@ function parseShape(body: unknown): SubscriptionRequest & { filterPointers: Filt
   };
   if (filter !== undefined) request.filter = filter;
   if (projection !== undefined) request.projection = [...projection];
+  if (basis.purpose !== undefined) request.purpose = basis.purpose;
+  if (basis.legalBasis !== undefined) request.legalBasis = basis.legalBasis;
   return request;
+}
+
+/**
+ * Personal data is disclosed only for a stated purpose on a stated legal basis (Law 91/2025/QH15):
+ * both are recorded with every disclosure, so a subscription that may receive it must name them.
+ */
+export function assertDisclosureBasis(
+  basis: { purpose?: DisclosurePurpose; legalBasis?: string },
+  personalTypes: readonly string[],
+): void {
+  const missing: ProblemPointer[] = [];
+  if (basis.purpose === undefined) {
+    missing.push({ pointer: '/purpose', message: 'is required', messageVi: 'là bắt buộc' });
+  }
+  if (basis.legalBasis === undefined) {
+    missing.push({ pointer: '/legalBasis', message: 'is required', messageVi: 'là bắt buộc' });
+  }
+  if (missing.length === 0) return;
+  throw new LienthongError('disclosure-basis-required', {
+    detail: `Your agency receives personal data of ${personalTypes.join(', ')}: state the purpose and the legal basis.`,
+    detailVi: `Cơ quan của bạn nhận dữ liệu cá nhân của ${personalTypes.join(', ')}: hãy nêu mục đích và căn cứ pháp lý.`,
+    errors: missing,
+  });
 }
 
 function parseDelivery(

@@ -37,6 +37,10 @@ export interface Subscription {
    */
   projection?: string[];
   delivery: DeliveryTarget;
+  /** Why personal data is received (Law 91/2025/QH15); required with `subscribe-personal-data`. */
+  purpose?: DisclosurePurpose;
+  /** Legal-basis citation, e.g. `Luật 91/2025/QH15 Điều 19` (see `LEGAL_BASIS_PATTERN`). */
+  legalBasis?: string;
   status: 'active' | 'paused';
   createdAt: string;
   createdBy: string;
@@ -46,6 +50,12 @@ export interface Subscription {
    * written before it existed; the router then derives one from KEY_PSEUDONYM_SECRET.
    */
   pseudonymSecret?: string;
+}
+
+/** A subscription's purpose of processing: Vietnamese (the official text) and optional English. */
+export interface DisclosurePurpose {
+  vi: string;
+  en?: string;
 }
 
 /** Data of a `subscription` registry record. */

@@ -1,7 +1,13 @@
 import type { ApplyOutcome } from './registry-log.js';
 import type { RegistryRecord } from './registry-record.js';
 
-export const AGENCY_ROLES = ['publisher', 'subscriber', 'integrator', 'operator'] as const;
+export const AGENCY_ROLES = [
+  'publisher',
+  'subscriber',
+  'integrator',
+  'operator',
+  'data-subject-officer',
+] as const;
 export type AgencyRole = (typeof AGENCY_ROLES)[number];
 export type AgencyStatus = 'active' | 'suspended';
 export const GRANT_RIGHTS = ['publish', 'subscribe', 'subscribe-personal-data'] as const;

@@ -10,6 +10,11 @@ export interface SchemaVersionMetadata {
   description: { vi: string; en: string };
   keyPointer: string;
   personalData: string[];
+  /**
+   * Pointers identifying the data subject (each inside `personalData`). Omitted, not `[]`, when
+   * none: versions registered before it existed keep their fingerprints.
+   */
+  dataSubject?: string[];
   signatureRequired: boolean;
   examples: unknown[];
 }

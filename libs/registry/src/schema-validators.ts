@@ -41,6 +41,7 @@ export class SchemaValidators {
           keyPointer: version.metadata.keyPointer,
           owner: version.metadata.owner,
           personalData: [...version.metadata.personalData],
+          dataSubject: [...(version.metadata.dataSubject ?? [])],
           description: version.metadata.description,
           signatureRequired: version.metadata.signatureRequired,
         },
@@ -79,9 +80,16 @@ export class SchemaValidators {
    * validates and has a record key.
    */
   vet(type: string, input: SchemaRegistrationInput): void {
+    checkDataSubject(input.metadata);
     const validator = this.compile(input.schema, this.referencedSchemas(input.schema));
     const compiled = new CompiledSchema(
-      { type, version: 0, ...input.metadata, personalData: [...input.metadata.personalData] },
+      {
+        type,
+        version: 0,
+        ...input.metadata,
+        personalData: [...input.metadata.personalData],
+        dataSubject: [...(input.metadata.dataSubject ?? [])],
+      },
       input.schema,
       validator,
     );
@@ -114,4 +122,29 @@ export class SchemaValidators {
   size(): number {
     return this.cache.size;
   }
+}
+
+/**
+ * Every data-subject pointer must be personal data itself (equal to or inside a `personalData`
+ * pointer): otherwise the identifier would reach subscribers without the grant in clear.
+ */
+function checkDataSubject(metadata: SchemaRegistrationInput['metadata']): void {
+  const tokens = (p: string): string[] => p.split('/').slice(1);
+  const inside = (pointer: string, container: string): boolean => {
+    const [a, b] = [tokens(pointer), tokens(container)];
+    return b.length <= a.length && b.every((t, i) => t === a[i]);
+  };
+  const outside = (metadata.dataSubject ?? []).flatMap((pointer, i) =>
+    metadata.personalData.some((p) => inside(pointer, p)) ? [] : [{ pointer, i }],
+  );
+  if (outside.length === 0) return;
+  throw new LienthongError('invalid-schema-registration', {
+    detail: `Data-subject pointers must be personal data: ${outside.map((o) => o.pointer).join(', ')}.`,
+    detailVi: `Con trỏ chủ thể dữ liệu phải thuộc dữ liệu cá nhân: ${outside.map((o) => o.pointer).join(', ')}.`,
+    errors: outside.map(({ i }) => ({
+      pointer: `/metadata/dataSubject/${i}`,
+      message: 'must be one of the personalData pointers, or inside one',
+      messageVi: 'phải là một con trỏ trong personalData, hoặc nằm bên trong một con trỏ đó',
+    })),
+  });
 }

@@ -95,6 +95,9 @@ function isSubscription(data: Partial<Subscription>): data is Subscription {
         typeof delivery.url === 'string' &&
         typeof delivery.secret === 'string')) &&
     (data.pseudonymSecret === undefined || typeof data.pseudonymSecret === 'string') &&
+    (data.purpose === undefined ||
+      (data.purpose !== null && typeof data.purpose === 'object' && typeof data.purpose.vi === 'string')) &&
+    (data.legalBasis === undefined || typeof data.legalBasis === 'string') &&
     (data.status === 'active' || data.status === 'paused') &&
     typeof data.createdAt === 'string' &&
     typeof data.createdBy === 'string'
@@ -118,5 +121,10 @@ function copy(data: Subscription): Subscription {
   if (data.filter !== undefined) subscription.filter = data.filter;
   if (data.projection !== undefined) subscription.projection = [...data.projection];
   if (data.pseudonymSecret !== undefined) subscription.pseudonymSecret = data.pseudonymSecret;
+  if (data.purpose !== undefined) {
+    subscription.purpose = { vi: data.purpose.vi };
+    if (typeof data.purpose.en === 'string') subscription.purpose.en = data.purpose.en;
+  }
+  if (data.legalBasis !== undefined) subscription.legalBasis = data.legalBasis;
   return subscription;
 }

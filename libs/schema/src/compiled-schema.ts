@@ -11,8 +11,29 @@ export interface SchemaMetadata {
   keyPointer: string;
   owner: string;
   personalData: string[];
+  /** Pointers whose values identify the data subject (Law 91/2025/QH15); empty when none. */
+  dataSubject: string[];
   description: { vi: string; en: string };
   signatureRequired: boolean;
+}
+
+/**
+ * The data-subject identifiers of a record: the non-empty strings (or safe integers, as text)
+ * at each `dataSubject` pointer, deduplicated, in pointer order.
+ */
+export function dataSubjectsOf(payload: unknown, pointers: readonly string[]): string[] {
+  const found: string[] = [];
+  for (const pointer of pointers) {
+    const value = resolvePointer(payload, pointer);
+    const text =
+      typeof value === 'string' && value.length > 0
+        ? value
+        : typeof value === 'number' && Number.isSafeInteger(value)
+          ? String(value)
+          : undefined;
+    if (text !== undefined && !found.includes(text)) found.push(text);
+  }
+  return found;
 }
 
 /** One compiled, immutable schema version. Compiled once; validation never recompiles. */
@@ -81,6 +102,13 @@ export function readSchemaMetadata(document: Record<string, unknown>, origin: st
   if (!Array.isArray(personalData) || !personalData.every((p) => typeof p === 'string' && isJsonPointer(p))) {
     fail('x-lienthong-personal-data must be a list of JSON pointers');
   }
+  const dataSubject = document['x-lienthong-data-subject'] ?? [];
+  if (
+    !Array.isArray(dataSubject) ||
+    !dataSubject.every((p) => typeof p === 'string' && p !== '' && isJsonPointer(p))
+  ) {
+    fail('x-lienthong-data-subject must be a list of non-empty JSON pointers');
+  }
   const description = document['x-lienthong-description'] as { vi?: unknown; en?: unknown } | undefined;
   if (typeof description?.vi !== 'string' || typeof description.en !== 'string') {
     fail('x-lienthong-description must have vi and en strings');
@@ -93,6 +121,7 @@ export function readSchemaMetadata(document: Record<string, unknown>, origin: st
     keyPointer: keyPointer as string,
     owner: owner as string,
     personalData: personalData as string[],
+    dataSubject: dataSubject as string[],
     description: { vi: description!.vi as string, en: description!.en as string },
     signatureRequired: signatureRequired as boolean,
   };

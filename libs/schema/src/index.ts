@@ -1,5 +1,5 @@
 export { isJsonPointer, resolvePointer } from './json-pointer.util.js';
-export { CompiledSchema, readSchemaMetadata } from './compiled-schema.js';
+export { CompiledSchema, dataSubjectsOf, readSchemaMetadata } from './compiled-schema.js';
 export type { SchemaMetadata } from './compiled-schema.js';
 export { LIENTHONG_KEYWORDS, VETTED_FORMATS, createSchemaCompiler } from './schema-compiler.js';
 export { MAX_JSON_DEPTH, escapePointer, parseStrictJson, splitJsonArray } from './strict-json.util.js';

@@ -9,6 +9,7 @@ export const LIENTHONG_KEYWORDS = [
   'x-lienthong-key',
   'x-lienthong-owner',
   'x-lienthong-personal-data',
+  'x-lienthong-data-subject',
   'x-lienthong-description',
   'x-lienthong-signature-required',
 ] as const;

@@ -77,3 +77,10 @@ export { CLIENT_ASSERTION_TYPE } from './client-assertion.js';
 export { requestAccessToken } from './token-client.js';
 export type { AccessTokenResponse } from './token-client.js';
 export { signCompactJws } from './compact-jws-sign.js';
+export type { VerifiedDisclosureAnswer } from './disclosure-answer.js';
+export {
+  DISCLOSURE_ANSWER_TYP,
+  DISCLOSURE_SIGNATURE_HEADER,
+  signDisclosureAnswer,
+  verifyDisclosureAnswer,
+} from './disclosure-answer.js';

@@ -168,7 +168,7 @@ export async function verifyReceipt(
 }
 
 /** Picks the single key named by `kid` from an untrusted JWK Set and imports it for `alg`. */
-async function selectKey(jwks: unknown, kid: string, alg: string): Promise<CryptoKey> {
+export async function selectKey(jwks: unknown, kid: string, alg: string): Promise<CryptoKey> {
   if (!isPlainObject(jwks) || !Array.isArray(jwks.keys)) throw fail('jwks-invalid');
   const candidates = (jwks.keys as unknown[]).filter((k) => isPlainObject(k) && k.kid === kid);
   if (candidates.length === 0) throw fail('kid-unknown');

@@ -58,6 +58,7 @@ export async function registrationFromFile(
       description: metadata.description,
       keyPointer: metadata.keyPointer,
       personalData: metadata.personalData,
+      ...(metadata.dataSubject.length > 0 && { dataSubject: metadata.dataSubject }),
       signatureRequired: metadata.signatureRequired,
       examples: Array.isArray(document['examples']) ? (document['examples'] as unknown[]) : [],
     },

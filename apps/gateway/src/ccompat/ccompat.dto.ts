@@ -196,6 +196,13 @@ export function deriveMetadata(
   ) {
     refuse('x-lienthong-personal-data must be an array of JSON pointers.');
   }
+  const dataSubject = schema['x-lienthong-data-subject'] ?? [];
+  if (
+    !Array.isArray(dataSubject) ||
+    !dataSubject.every((p) => typeof p === 'string' && p !== '' && isJsonPointer(p))
+  ) {
+    refuse('x-lienthong-data-subject must be an array of JSON pointers.');
+  }
   const signatureRequired = schema['x-lienthong-signature-required'] ?? false;
   if (typeof signatureRequired !== 'boolean') refuse('x-lienthong-signature-required must be true or false.');
   return {
@@ -203,6 +210,7 @@ export function deriveMetadata(
     description: describe(subject, schema),
     keyPointer: keyPointer as string,
     personalData: personalData as string[],
+    ...((dataSubject as string[]).length > 0 && { dataSubject: dataSubject as string[] }),
     signatureRequired: signatureRequired as boolean,
     examples: Array.isArray(schema['examples']) ? (schema['examples'] as unknown[]) : [],
   };

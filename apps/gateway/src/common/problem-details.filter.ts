@@ -43,7 +43,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     this.count(error, request);
     const lang = negotiateLanguage(request.headers['accept-language']);
     const problem = toProblemDetails(error, lang, {
-      instance: request.url.split('?')[0],
+      instance: problemInstance(request.url),
       correlationId: String(request.id),
     });
     if (problem.status === 401) {
@@ -93,6 +93,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     );
     return new LienthongError('internal-error');
   }
+}
+
+/** Paths whose segments after this prefix are personal data (a data subject's id). */
+const PERSONAL_PATH_PREFIX = '/v1/data-subjects/';
+
+/** The request path as a problem's `instance`; never a data subject's id (Law 91/2025/QH15). */
+function problemInstance(url: string): string {
+  const path = url.split('?')[0]!;
+  if (!path.startsWith(PERSONAL_PATH_PREFIX)) return path;
+  const rest = path.slice(PERSONAL_PATH_PREFIX.length).split('/').slice(1);
+  return [`${PERSONAL_PATH_PREFIX}{subjectId}`, ...rest].join('/');
 }
 
 function describeCause(cause: unknown): string {

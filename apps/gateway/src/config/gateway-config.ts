@@ -1,6 +1,10 @@
 import { resolve } from 'node:path';
 import { EnvReader } from '@lienthong/config';
-import { isAgencyCode } from '@lienthong/contracts';
+import {
+  DISCLOSURE_RETENTION_DAYS_DEFAULT,
+  DISCLOSURE_SECRET_MIN_LENGTH,
+  isAgencyCode,
+} from '@lienthong/contracts';
 import type { LogLevelName } from '@lienthong/observability';
 import { LOG_LEVELS } from '@lienthong/observability';
 import { RATE_LIMIT_BOUNDS } from '../rate-limit/rate-limit-bounds.js';
@@ -51,6 +55,13 @@ export interface GatewayConfig {
   };
   /** Level of the JSON logs (`LOG_LEVEL`): trace, debug, info, warn, error, fatal or silent. */
   logLevel: GatewayLogLevel;
+  /**
+   * Key of the subjects' keyed hashes in `lienthong.disclosures` (the router's value); undefined =
+   * the disclosure index is off and lookups answer 503.
+   */
+  disclosureSubjectSecret: string | undefined;
+  disclosureRetentionDays: number;
+  disclosureTopicPartitions: number;
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
@@ -96,6 +107,14 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     redisUrl,
     webhookAllowPrivateNetworks: read.bool('WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    disclosureSubjectSecret: env['DISCLOSURE_SUBJECT_SECRET'] || undefined,
+    disclosureRetentionDays: read.int(
+      'DISCLOSURE_RETENTION_DAYS',
+      DISCLOSURE_RETENTION_DAYS_DEFAULT,
+      1,
+      36_500,
+    ),
+    disclosureTopicPartitions: read.int('DISCLOSURE_TOPIC_PARTITIONS', 3, 1, 1_000),
     rateLimits: {
       // A token lives for minutes: 10 a second per agency is far above any honest need.
       token: readBucket(read, 'TOKEN', RATE_LIMIT_BOUNDS.token, 10, 20),
@@ -105,6 +124,12 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   };
   if (config.publicUrl !== undefined && !/^https?:\/\/[^/?#]+\/?$/.test(config.publicUrl)) {
     read.problem('GATEWAY_PUBLIC_URL must be an http(s) origin, e.g. https://lienthong.example.gov.vn');
+  }
+  if (
+    config.disclosureSubjectSecret !== undefined &&
+    config.disclosureSubjectSecret.length < DISCLOSURE_SECRET_MIN_LENGTH
+  ) {
+    read.problem(`DISCLOSURE_SUBJECT_SECRET must be at least ${DISCLOSURE_SECRET_MIN_LENGTH} characters`);
   }
   if (config.kafkaReplicationFactor === 0) read.problem('KAFKA_REPLICATION_FACTOR must be -1 or at least 1');
   read.throwIfInvalid('Invalid configuration');

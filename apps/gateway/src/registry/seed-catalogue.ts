@@ -39,6 +39,7 @@ export function readSeedCatalogue(dir: string): SeedEntry[] {
             description: metadata.description,
             keyPointer: metadata.keyPointer,
             personalData: metadata.personalData,
+            ...(metadata.dataSubject.length > 0 && { dataSubject: metadata.dataSubject }),
             signatureRequired: metadata.signatureRequired,
             examples: Array.isArray(schema['examples']) ? (schema['examples'] as unknown[]) : [],
           },

@@ -157,6 +157,8 @@ export function parseSchemaId(id: string): number {
 export const MAX_DESCRIPTION_LENGTH = 2_000;
 /** Most personal-data pointers one version may declare. */
 export const MAX_PERSONAL_DATA_POINTERS = 500;
+/** Most data-subject pointers one version may declare (a record is about a few people at most). */
+export const MAX_DATA_SUBJECT_POINTERS = 10;
 
 type JsonObject = Record<string, unknown>;
 
@@ -254,6 +256,7 @@ const METADATA_MEMBERS = [
   'description',
   'keyPointer',
   'personalData',
+  'dataSubject',
   'signatureRequired',
   'examples',
 ] as const;
@@ -343,6 +346,26 @@ function parseMetadata(check: BodyChecker, value: unknown): SchemaVersionMetadat
     }
   }
 
+  const dataSubject: string[] = [];
+  if (m['dataSubject'] !== undefined) {
+    const list = m['dataSubject'];
+    if (!Array.isArray(list) || list.length > MAX_DATA_SUBJECT_POINTERS) {
+      check.fail(
+        `${at}/dataSubject`,
+        `must be an array of at most ${MAX_DATA_SUBJECT_POINTERS} JSON pointers`,
+        `phải là mảng tối đa ${MAX_DATA_SUBJECT_POINTERS} con trỏ JSON`,
+      );
+    } else {
+      list.forEach((p: unknown, i) => {
+        const pointer = check.pointer(p, `${at}/dataSubject/${i}`);
+        if (pointer === undefined) return;
+        if (dataSubject.includes(pointer))
+          check.fail(`${at}/dataSubject/${i}`, 'listed twice', 'bị liệt kê hai lần');
+        else dataSubject.push(pointer);
+      });
+    }
+  }
+
   let signatureRequired = false;
   if (m['signatureRequired'] !== undefined) {
     if (typeof m['signatureRequired'] === 'boolean') signatureRequired = m['signatureRequired'];
@@ -357,7 +380,15 @@ function parseMetadata(check: BodyChecker, value: unknown): SchemaVersionMetadat
   }
 
   if (owner === undefined || description === undefined || keyPointer === undefined) return undefined;
-  return { owner, description, keyPointer, personalData, signatureRequired, examples };
+  return {
+    owner,
+    description,
+    keyPointer,
+    personalData,
+    ...(dataSubject.length > 0 && { dataSubject }),
+    signatureRequired,
+    examples,
+  };
 }
 
 /** `POST /v1/schemas/{type}/compatibility` body: `{schema, level?}`. */

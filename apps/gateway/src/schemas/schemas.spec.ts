@@ -45,10 +45,21 @@ describe('parseRegistration', () => {
     expect(explicit).toEqual(minimal);
   });
 
+  it('keeps data subjects only when there are some, so older registrations keep their fingerprint', () => {
+    expect(
+      parseRegistration({ schema, metadata: { ...metadata, dataSubject: [] } }).metadata,
+    ).not.toHaveProperty('dataSubject');
+    expect(
+      parseRegistration({ schema, metadata: { ...metadata, personalData: ['/id'], dataSubject: ['/id'] } })
+        .metadata.dataSubject,
+    ).toEqual(['/id']);
+  });
+
   it.each([
     ['personal data and a signature', { personalData: ['/id', '/a~1b'], signatureRequired: true }],
     ['examples of any JSON', { examples: [{ id: 'a' }, 'not even an object'] }],
     ['a key pointer into nested data', { keyPointer: '/citizen/id' }],
+    ['data subjects', { personalData: ['/id', '/head'], dataSubject: ['/id', '/head/id'] }],
     ['Vietnamese text', { description: { vi: 'Đăng ký cư trú', en: 'Residence registration' } }],
   ])('accepts %s', (_name, extra) => {
     expect(refusal(() => parseRegistration({ schema, metadata: { ...metadata, ...extra } }))).toBeUndefined();
@@ -67,6 +78,21 @@ describe('parseRegistration', () => {
     ['an unknown metadata member', { schema, metadata: { ...metadata, type: 'x' } }, ['/metadata/type']],
     ['an escaped unknown member name', { schema, metadata: { ...metadata, 'a/b': 1 } }, ['/metadata/a~1b']],
     ['no owner', { schema, metadata: { ...metadata, owner: undefined } }, ['/metadata/owner']],
+    [
+      'data subjects as a string',
+      { schema, metadata: { ...metadata, dataSubject: '/id' } },
+      ['/metadata/dataSubject'],
+    ],
+    [
+      'a data subject that is no pointer, and one listed twice',
+      { schema, metadata: { ...metadata, personalData: ['/id'], dataSubject: ['id', '/id', '/id'] } },
+      ['/metadata/dataSubject/0', '/metadata/dataSubject/2'],
+    ],
+    [
+      'more than 10 data subjects',
+      { schema, metadata: { ...metadata, dataSubject: Array.from({ length: 11 }, (_, i) => `/p${i}`) } },
+      ['/metadata/dataSubject'],
+    ],
     [
       'a lower-case owner',
       { schema, metadata: { ...metadata, owner: '000.00.00.g01' } },

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Principal, RequestWithPrincipal } from '../common/principal.js';
 import { RequireRole } from '../common/public.decorator.js';
@@ -11,6 +11,7 @@ import {
   parseDeadLetterQuery,
   parseListQuery,
   parseSubscriptionBody,
+  parseSubscriptionPatch,
 } from './subscriptions.dto.js';
 import { SubscriptionsService } from './subscriptions.service.js';
 
@@ -53,6 +54,16 @@ export class SubscriptionsController {
   @Get(':id')
   get(@Param('id') id: string, @Req() request: RequestWithPrincipal): SubscriptionView {
     return this.subscriptions.get(id, caller(request));
+  }
+
+  /** Sets `purpose` and `legalBasis` (the disclosure log records them with each delivery). */
+  @Patch(':id')
+  patch(
+    @Param('id') id: string,
+    @Body() body: Buffer | undefined,
+    @Req() request: RequestWithPrincipal,
+  ): Promise<SubscriptionView> {
+    return this.subscriptions.setDisclosureBasis(id, parseSubscriptionPatch(body), caller(request));
   }
 
   @Post(':id/pause')

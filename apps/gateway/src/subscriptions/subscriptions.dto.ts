@@ -1,7 +1,7 @@
 import type { ProblemPointer } from '@lienthong/contracts';
 import { LienthongError } from '@lienthong/contracts';
-import type { SubscriptionFilter } from '@lienthong/delivery';
-import { inboxTopic } from '@lienthong/delivery';
+import type { DisclosurePurpose, SubscriptionFilter } from '@lienthong/delivery';
+import { inboxTopic, parseDisclosureBasis } from '@lienthong/delivery';
 import type { RegisteredSubscription } from '@lienthong/registry';
 import { parseStrictJson } from '@lienthong/schema';
 
@@ -13,6 +13,8 @@ export interface SubscriptionView {
   filter?: SubscriptionFilter;
   projection?: string[];
   delivery: { mode: 'kafka'; topic: string } | { mode: 'webhook'; url: string; secret?: string };
+  purpose?: DisclosurePurpose;
+  legalBasis?: string;
   status: 'active' | 'paused';
   createdAt: string;
   createdBy: string;
@@ -64,10 +66,49 @@ export function toSubscriptionView(
   };
   if (subscription.filter !== undefined) view.filter = subscription.filter;
   if (subscription.projection !== undefined) view.projection = [...subscription.projection];
+  if (subscription.purpose !== undefined) view.purpose = { ...subscription.purpose };
+  if (subscription.legalBasis !== undefined) view.legalBasis = subscription.legalBasis;
   if (options.withSecret && subscription.delivery.mode === 'webhook' && view.delivery.mode === 'webhook') {
     view.delivery.secret = subscription.delivery.secret;
   }
   return view;
+}
+
+/**
+ * `PATCH /v1/subscriptions/{id}` body: `{"purpose"?, "legalBasis"?}` (at least one), the only
+ * members an agency changes in place (JSON merge patch, RFC 7396, without `null` removal: a
+ * subscription receiving personal data must keep both).
+ */
+export function parseSubscriptionPatch(body: Buffer | undefined): {
+  purpose?: DisclosurePurpose;
+  legalBasis?: string;
+} {
+  if (!Buffer.isBuffer(body)) throw new LienthongError('empty-body');
+  const value = parseStrictJson(body);
+  const errors: ProblemPointer[] = [];
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    errors.push({ pointer: '', message: 'must be an object', messageVi: 'phải là một đối tượng' });
+  } else {
+    for (const name of Object.keys(value)) {
+      if (name !== 'purpose' && name !== 'legalBasis') {
+        errors.push({
+          pointer: `/${name}`,
+          message: 'only purpose and legalBasis can be changed',
+          messageVi: 'chỉ được thay đổi purpose và legalBasis',
+        });
+      }
+    }
+    if (Object.keys(value).length === 0) {
+      errors.push({ pointer: '', message: 'names nothing to change', messageVi: 'không nêu thay đổi nào' });
+    }
+    const basis = parseDisclosureBasis(value as Record<string, unknown>, errors);
+    if (errors.length === 0) return basis;
+  }
+  throw new LienthongError('invalid-subscription-request', {
+    detail: 'The request body is not a valid subscription change.',
+    detailVi: 'Nội dung yêu cầu không phải thay đổi đăng ký nhận dữ liệu hợp lệ.',
+    errors,
+  });
 }
 
 /** RFC 3339 `date-time` with an explicit offset. */

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { LienthongError } from '@lienthong/contracts';
-import type { Subscription, SubscriptionRecordData, WebhookTargetPolicy } from '@lienthong/delivery';
+import type {
+  DisclosurePurpose,
+  Subscription,
+  SubscriptionRecordData,
+  WebhookTargetPolicy,
+} from '@lienthong/delivery';
 import {
   WEBHOOK_SECRET_PREFIX,
   WebhookTargetError,
@@ -71,6 +76,8 @@ export class SubscriptionsService {
     };
     if (request.filter !== undefined) subscription.filter = request.filter;
     if (request.projection !== undefined) subscription.projection = request.projection;
+    if (request.purpose !== undefined) subscription.purpose = request.purpose;
+    if (request.legalBasis !== undefined) subscription.legalBasis = request.legalBasis;
     const stored = await this.write(subscription, agency);
     return toSubscriptionView(stored, { withSecret: true });
   }
@@ -101,6 +108,17 @@ export class SubscriptionsService {
     const { updatedAt: _updatedAt, ...subscription } = current;
     const stored = await this.write({ ...subscription, status }, caller.agencyId);
     return toSubscriptionView(stored);
+  }
+
+  /** Sets the purpose and legal basis of a subscription in place (`PATCH`). */
+  async setDisclosureBasis(
+    id: string,
+    change: { purpose?: DisclosurePurpose; legalBasis?: string },
+    caller: Principal,
+  ): Promise<SubscriptionView> {
+    const { updatedAt: _updatedAt, ...current } = this.find(id, caller);
+    const next: Subscription = { ...current, ...change };
+    return toSubscriptionView(await this.write(next, caller.agencyId));
   }
 
   async delete(id: string, caller: Principal): Promise<void> {

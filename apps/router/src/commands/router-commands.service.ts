@@ -16,6 +16,7 @@ import { Deliverer } from '../fanout/deliverer.service.js';
 import { readSourceRecord, stringHeaders } from '../fanout/routed-record.js';
 import { KeyPseudonyms } from '../fanout/key-pseudonyms.js';
 import type { Delivery } from '../fanout/subscription-matcher.js';
+import { subjectHasher } from '../disclosures/disclosure-log.js';
 import { SubscriptionMatcher } from '../fanout/subscription-matcher.js';
 import { KAFKA_CLIENT, RouterKafka } from '../kafka/router-kafka.module.js';
 import { RouterRegistry } from '../registry/router-registry.module.js';
@@ -51,7 +52,11 @@ export class RouterCommands implements OnApplicationShutdown {
     @Inject(ROUTER_CONFIG) private readonly config: RouterConfig,
     private readonly keys: KeyPseudonyms,
   ) {
-    this.matcher = new SubscriptionMatcher(registry.state, keys);
+    this.matcher = new SubscriptionMatcher(
+      registry.state,
+      keys,
+      subjectHasher(config.disclosureSubjectSecret),
+    );
   }
 
   async start(): Promise<void> {

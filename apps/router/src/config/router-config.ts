@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, EnvReader } from '@lienthong/config';
+import { DISCLOSURE_RETENTION_DAYS_DEFAULT, DISCLOSURE_SECRET_MIN_LENGTH } from '@lienthong/contracts';
 import type { LogLevelName } from '@lienthong/observability';
 import { LOG_LEVELS } from '@lienthong/observability';
 
@@ -44,6 +45,13 @@ export interface RouterConfig {
    */
   keyPseudonymSecret: string | undefined;
   keyPseudonymSecretFile: string | undefined;
+  /**
+   * Key of the subjects' keyed hashes in `lienthong.disclosures` (same value as the gateway's);
+   * undefined = no disclosure is recorded (a warning at boot).
+   */
+  disclosureSubjectSecret: string | undefined;
+  disclosureRetentionDays: number;
+  disclosureTopicPartitions: number;
   /** Level of the JSON logs (`LOG_LEVEL`): trace, debug, info, warn, error, fatal or silent. */
   logLevel: LogLevelName;
 }
@@ -94,6 +102,14 @@ export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterCo
     produceAckTimeoutMs: read.int('KAFKA_PRODUCE_TIMEOUT_MS', 5_000, 100, 120_000),
     keyPseudonymSecret: env['KEY_PSEUDONYM_SECRET'] || undefined,
     keyPseudonymSecretFile: env['KEY_PSEUDONYM_SECRET_FILE'] || undefined,
+    disclosureSubjectSecret: readDisclosureSecret(read, env),
+    disclosureRetentionDays: read.int(
+      'DISCLOSURE_RETENTION_DAYS',
+      DISCLOSURE_RETENTION_DAYS_DEFAULT,
+      1,
+      36_500,
+    ),
+    disclosureTopicPartitions: read.int('DISCLOSURE_TOPIC_PARTITIONS', 3, 1, 1_000),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
   // No generated default: a secret that changed at each restart would change the pseudonyms
@@ -133,6 +149,15 @@ export function keyPseudonymSecret(config: RouterConfig): string {
     throw new RouterConfigError(
       `KEY_PSEUDONYM_SECRET_FILE must hold at least ${MIN_KEY_PSEUDONYM_SECRET_LENGTH} characters`,
     );
+  }
+  return secret;
+}
+
+/** `DISCLOSURE_SUBJECT_SECRET`: unset, or at least 32 characters (it keys HMAC-SHA-256). */
+export function readDisclosureSecret(read: EnvReader, env: NodeJS.ProcessEnv): string | undefined {
+  const secret = env['DISCLOSURE_SUBJECT_SECRET'] || undefined;
+  if (secret !== undefined && secret.length < DISCLOSURE_SECRET_MIN_LENGTH) {
+    read.problem(`DISCLOSURE_SUBJECT_SECRET must be at least ${DISCLOSURE_SECRET_MIN_LENGTH} characters`);
   }
   return secret;
 }

@@ -6,6 +6,7 @@ import type { DeadLetterReason } from '@lienthong/delivery';
 import {
   DEAD_LETTER_TOPIC,
   DELIVERY_HEADERS,
+  encodeDisclosureFacts,
   GATEWAY_SIGNATURE_HEADER,
   inboxTopic,
   signDelivery,
@@ -13,10 +14,12 @@ import {
 } from '@lienthong/delivery';
 import { LienthongMetrics, stopwatch } from '@lienthong/observability';
 import type { Message } from 'kafkajs';
+import { CompressionTypes } from 'kafkajs';
 import { AuditWriter } from '../audit/audit-writer.service.js';
 import type { RouterConfig } from '../config/router-config.js';
 import { ROUTER_CONFIG, maxAttempts } from '../config/router-config.js';
 import { RouterKafka, retryTopic } from '../kafka/router-kafka.module.js';
+import { DISCLOSURE_TOPIC, DisclosureCollector, disclosureBatches } from '../disclosures/disclosure-log.js';
 import { DeliverySigners } from '../trust/router-trust.module.js';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.service.js';
 import type { Delivery } from './subscription-matcher.js';
@@ -75,6 +78,7 @@ export class Deliverer {
     };
     const audits: AuditFacts[] = [];
     const outcomes: [string, HandOffOutcome][] = [];
+    const disclosed = new DisclosureCollector();
     const now = new Date();
 
     const inbox = deliveries.filter((d) => d.subscription.delivery.mode === 'kafka');
@@ -83,12 +87,13 @@ export class Deliverer {
     // Inboxes are written while the webhooks are called, not after: a subscriber that takes its
     // time to answer must not delay the agencies reading their inbox.
     const [, results] = await Promise.all([
-      this.writeInboxes(inbox, now, audits, outcomes),
+      this.writeInboxes(inbox, now, audits, outcomes, disclosed),
       this.webhooks.sendAll(webhook, (d) => this.webhookHeaders(d)),
     ]);
     webhook.forEach((d, i) => {
       const result = results[i]!;
       if (result.ok) {
+        disclosed.add(d, 'webhook', new Date());
         audits.push(this.facts('delivered', d, `webhook ${result.status}`, now));
         outcomes.push([d.subscription.id, 'delivered']);
         return;
@@ -146,6 +151,11 @@ export class Deliverer {
     }
 
     await this.kafka.write([...topics].map(([topic, messages]) => ({ topic, messages })));
+    for (const batch of disclosureBatches(disclosed.messages())) {
+      // A record's events repeat each subscription's purpose and fields: gzip (in zlib's thread
+      // pool, off the main thread) shrinks them about a hundredfold, and Kafka keeps them so.
+      await this.kafka.write([{ topic: DISCLOSURE_TOPIC, messages: batch }], CompressionTypes.GZIP);
+    }
     await this.audit.write(audits);
     for (const [subscription, outcome] of outcomes) this.metrics.delivery(subscription, outcome);
   }
@@ -156,6 +166,7 @@ export class Deliverer {
     now: Date,
     audits: AuditFacts[],
     outcomes: [string, HandOffOutcome][],
+    disclosed: DisclosureCollector,
   ): Promise<void> {
     if (inbox.length === 0) return;
     await this.kafka.ensureInboxes(inbox.map((d) => d.subscription.agency));
@@ -187,7 +198,10 @@ export class Deliverer {
     const elapsed = stopwatch();
     await this.kafka.write([...topics].map(([topic, messages]) => ({ topic, messages })));
     this.metrics.deliveryDuration('inbox', elapsed());
+    // Disclosed the moment Kafka acknowledged the inbox write; recorded before the audit events.
+    const acknowledged = new Date();
     for (const d of inbox) {
+      disclosed.add(d, 'inbox', acknowledged);
       audits.push(this.facts('delivered', d, 'inbox', now));
       outcomes.push([d.subscription.id, 'delivered']);
     }
@@ -233,6 +247,7 @@ export class Deliverer {
         [DELIVERY_HEADERS.subscription]: d.subscription.id,
         [DELIVERY_HEADERS.attempts]: String(attempts),
         [DELIVERY_HEADERS.lastError]: error,
+        ...(d.disclosure && { [DELIVERY_HEADERS.disclosure]: encodeDisclosureFacts(d.disclosure) }),
         ...extra,
       },
     };

@@ -13,6 +13,7 @@ import { KeyPseudonyms } from './key-pseudonyms.js';
 import type { SourceRecord } from './routed-record.js';
 import { readSourceRecord, stringHeaders } from './routed-record.js';
 import type { Delivery } from './subscription-matcher.js';
+import { subjectHasher } from '../disclosures/disclosure-log.js';
 import { SubscriptionMatcher } from './subscription-matcher.js';
 
 /** Records handed off together: one produce request, one audit write, one offset commit. */
@@ -44,7 +45,11 @@ export class RecordConsumer implements OnApplicationShutdown {
     @Inject(ROUTER_CONFIG) private readonly config: RouterConfig,
     keys: KeyPseudonyms,
   ) {
-    this.matcher = new SubscriptionMatcher(registry.state, keys);
+    this.matcher = new SubscriptionMatcher(
+      registry.state,
+      keys,
+      subjectHasher(config.disclosureSubjectSecret),
+    );
   }
 
   async start(): Promise<void> {

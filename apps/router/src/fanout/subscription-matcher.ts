@@ -1,5 +1,5 @@
-import type { Subscription } from '@lienthong/delivery';
-import { DELIVERY_HEADERS, matchesFilter, projectPayload } from '@lienthong/delivery';
+import type { DisclosureFacts, Subscription } from '@lienthong/delivery';
+import { DELIVERY_HEADERS, disclosureFacts, matchesFilter, projectPayload } from '@lienthong/delivery';
 import { TRACEPARENT_HEADER } from '@lienthong/contracts';
 import type { RegistryState } from '@lienthong/registry';
 import type { KeyPseudonyms } from './key-pseudonyms.js';
@@ -19,6 +19,8 @@ export interface Delivery {
   /** Attempts already made (0 for a fresh record). */
   attempts: number;
   origin: string;
+  /** What the delivery discloses (subject hashes, personal fields); absent when nothing personal. */
+  disclosure?: DisclosureFacts;
 }
 
 export interface MatchOptions {
@@ -37,9 +39,11 @@ export interface MatchOptions {
 export class SubscriptionMatcher {
   private byType = new Map<string, Subscription[]>();
 
+  /** `hashSubject`: the disclosure log's keyed hash; without it, no disclosure facts are computed. */
   constructor(
     private readonly state: RegistryState,
     private readonly keys: KeyPseudonyms,
+    private readonly hashSubject?: (subjectId: string) => string,
   ) {}
 
   /** Re-reads the subscriptions (once per batch, after the registry sync). */
@@ -60,6 +64,13 @@ export class SubscriptionMatcher {
     const candidates = options.only ? [options.only] : (this.byType.get(record.type) ?? []);
     const deliveries: Delivery[] = [];
     const filtered: Subscription[] = [];
+    // Every subscription of a record discloses the same subjects: hash each once.
+    const hashes = new Map<string, string>();
+    const hash = (id: string): string => {
+      let h = hashes.get(id);
+      if (h === undefined) hashes.set(id, (h = this.hashSubject!(id)));
+      return h;
+    };
     for (const subscription of candidates) {
       if (subscription.status !== 'active' || !subscription.types.includes(record.type)) continue;
       if (!options.only && Date.parse(subscription.createdAt) > record.acceptedAt) continue;
@@ -76,15 +87,21 @@ export class SubscriptionMatcher {
         filtered.push(subscription);
         continue;
       }
-      deliveries.push(this.project(record, subscription, options.commandId));
+      deliveries.push(this.project(record, subscription, options.commandId, hash));
     }
     return { deliveries, filtered };
   }
 
-  private project(record: RoutedRecord, subscription: Subscription, commandId: string | undefined): Delivery {
+  private project(
+    record: RoutedRecord,
+    subscription: Subscription,
+    commandId: string | undefined,
+    hash: (subjectId: string) => string,
+  ): Delivery {
     const version =
       record.schemaVersion !== undefined ? this.state.version(record.type, record.schemaVersion) : undefined;
-    const personalData = (version ?? this.state.latest(record.type))?.metadata.personalData ?? [];
+    const metadata = (version ?? this.state.latest(record.type))?.metadata;
+    const personalData = metadata?.personalData ?? [];
     const personalDataAllowed = this.state.agencies.hasGrant(
       subscription.agency,
       'subscribe-personal-data',
@@ -106,7 +123,21 @@ export class SubscriptionMatcher {
     const key = this.keys.required(subscription, record.type)
       ? this.keys.apply(subscription, carried, record.key)
       : record.key;
+    const disclosure =
+      this.hashSubject && metadata?.dataSubject && personalDataAllowed
+        ? disclosureFacts(
+            {
+              original: record.payload,
+              delivered: payload,
+              dataSubject: metadata.dataSubject,
+              personalData,
+              projection: subscription.projection,
+            },
+            hash,
+          )
+        : undefined;
     return {
+      ...(disclosure && { disclosure }),
       subscription,
       messageId: record.messageId,
       type: record.type,

@@ -3,9 +3,10 @@ import { Global, Inject, Injectable, Logger, Module } from '@nestjs/common';
 import { auditTopicSpec } from '@lienthong/audit';
 import { DEAD_LETTER_TOPIC, RETRY_TOPIC_PREFIX, inboxTopic } from '@lienthong/delivery';
 import { ROUTER_COMMAND_TOPIC } from '@lienthong/delivery';
+import { DISCLOSURE_TOPIC, disclosureTopicConfig } from '@lienthong/contracts';
 import { createKafkaClient, ensureTopics, isKafkaReachable } from '@lienthong/kafka';
 import type { TopicSpec } from '@lienthong/kafka';
-import type { Admin, Kafka, Message, Producer } from 'kafkajs';
+import type { Admin, CompressionTypes, Kafka, Message, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import type { RouterConfig } from '../config/router-config.js';
 import { ROUTER_CONFIG } from '../config/router-config.js';
@@ -45,7 +46,7 @@ export class RouterKafka implements OnApplicationShutdown {
     });
   }
 
-  /** Connects the producer and creates the fixed topics (retries, dead letters, audit, commands). */
+  /** Connects the producer and creates the fixed topics (retries, dead letters, audit, commands, disclosures). */
   async start(): Promise<void> {
     this.connection ??= this.producer.connect();
     await this.connection;
@@ -56,6 +57,12 @@ export class RouterKafka implements OnApplicationShutdown {
       this.spec(DEAD_LETTER_TOPIC, retryPartitions),
       auditTopicSpec(this.config.auditTopicPartitions, rf),
       { topic: ROUTER_COMMAND_TOPIC, numPartitions: 1, replicationFactor: rf },
+      {
+        topic: DISCLOSURE_TOPIC,
+        numPartitions: this.config.disclosureTopicPartitions,
+        replicationFactor: rf,
+        configEntries: disclosureTopicConfig(this.config.disclosureRetentionDays),
+      },
     ]);
   }
 
@@ -72,13 +79,17 @@ export class RouterKafka implements OnApplicationShutdown {
   }
 
   /** Writes messages to several topics in one request; resolves once Kafka acknowledged all. */
-  async write(topicMessages: { topic: string; messages: Message[] }[]): Promise<void> {
+  async write(
+    topicMessages: { topic: string; messages: Message[] }[],
+    compression?: CompressionTypes,
+  ): Promise<void> {
     const nonEmpty = topicMessages.filter((t) => t.messages.length > 0);
     if (nonEmpty.length === 0) return;
     await this.producer.sendBatch({
       topicMessages: nonEmpty,
       acks: -1,
       timeout: this.config.produceAckTimeoutMs,
+      ...(compression !== undefined && { compression }),
     });
   }
 

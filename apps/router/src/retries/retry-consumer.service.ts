@@ -1,7 +1,7 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CE_HEADERS } from '@lienthong/contracts';
-import { DELIVERY_HEADERS } from '@lienthong/delivery';
+import { DELIVERY_HEADERS, decodeDisclosureFacts } from '@lienthong/delivery';
 import type { RegistryState } from '@lienthong/registry';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { RouterConfig } from '../config/router-config.js';
@@ -22,6 +22,7 @@ const PARKING_HEADERS: readonly string[] = [
   DELIVERY_HEADERS.lastError,
   DELIVERY_HEADERS.deadLetterReason,
   DELIVERY_HEADERS.deadLetteredAt,
+  DELIVERY_HEADERS.disclosure,
 ];
 
 /**
@@ -65,6 +66,8 @@ export function unpark(
   };
   // The parked message is keyed by message id: only its ce_subject can hold the record key.
   if (subscription && keys.required(subscription, delivery.type)) keys.apply(subscription, carried, null);
+  const disclosure = decodeDisclosureFacts(headers[DELIVERY_HEADERS.disclosure]);
+  if (disclosure) delivery.disclosure = disclosure;
   if (!subscription || subscription.status !== 'active') {
     return {
       undeliverable: {

@@ -104,6 +104,11 @@ export const PROBLEM_CATALOGUE = {
     en: 'An example payload does not validate against the schema',
     vi: 'Một ví dụ không hợp lệ theo lược đồ',
   },
+  'disclosures-unavailable': {
+    status: 503,
+    en: 'The disclosure log is not available yet on this gateway; retry later',
+    vi: 'Nhật ký cung cấp dữ liệu cá nhân chưa sẵn sàng trên cổng này; vui lòng thử lại sau',
+  },
   'registry-unavailable': {
     status: 503,
     en: 'The registry is temporarily unavailable; retry later',
@@ -263,6 +268,11 @@ export const PROBLEM_CATALOGUE = {
     status: 403,
     en: 'The subscription reaches personal data the agency is not granted',
     vi: 'Đăng ký chạm tới dữ liệu cá nhân mà cơ quan chưa được cấp quyền',
+  },
+  'disclosure-basis-required': {
+    status: 422,
+    en: 'A subscription that receives personal data must state its purpose and legal basis',
+    vi: 'Đăng ký nhận dữ liệu cá nhân phải nêu rõ mục đích và căn cứ pháp lý',
   },
   'webhook-url-refused': {
     status: 422,
