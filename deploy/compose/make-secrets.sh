@@ -5,6 +5,8 @@
 #   webhook-signing-key.json        the router's Ed25519 key (EdDSA): webhook `v1a` signatures
 #   key-pseudonym-secret.txt        the router's KEY_PSEUDONYM_SECRET_FILE: 32 random bytes, base64url
 #   audit-signing-key.json          the Ed25519 audit key of gateways and router (docs/audit.md)
+#   disclosure-subject-secret.txt   DISCLOSURE_SUBJECT_SECRET_FILE of gateways and router: 32 random
+#                                   bytes, base64url (keys the subject hashes, docs/disclosures.md)
 #   bootstrap-operator.jwks.json    the bootstrap operator's public JWKS (BOOTSTRAP_OPERATOR_JWKS)
 #   bootstrap-operator.private.jwk.json   the operator's private key: keep it, give it to the
 #                                   operator's `lienthong --key`, never to the gateway
@@ -31,12 +33,16 @@ keyring "$out/gateway-signing-keys.json" ES256
 keyring "$out/webhook-signing-key.json" EdDSA
 keyring "$out/audit-signing-key.json" EdDSA
 
-if [ -f "$out/key-pseudonym-secret.txt" ]; then
-  echo "kept $out/key-pseudonym-secret.txt"
-else
-  node -e "process.stdout.write(require('node:crypto').randomBytes(32).toString('base64url'))" > "$out/key-pseudonym-secret.txt"
-  echo "wrote $out/key-pseudonym-secret.txt"
-fi
+secret() { # $1 = file: 32 random bytes, base64url, kept once written
+  if [ -f "$1" ]; then
+    echo "kept $1"
+  else
+    node -e "process.stdout.write(require('node:crypto').randomBytes(32).toString('base64url'))" > "$1"
+    echo "wrote $1"
+  fi
+}
+secret "$out/key-pseudonym-secret.txt"
+secret "$out/disclosure-subject-secret.txt"
 
 if [ -f "$out/bootstrap-operator.jwks.json" ]; then
   echo "kept $out/bootstrap-operator.jwks.json"
@@ -55,5 +61,5 @@ fi
 
 # The containers run as uid 1000 (`node`); compose bind-mounts secret files as they are on disk.
 chmod 0444 "$out/gateway-signing-keys.json" "$out/webhook-signing-key.json" "$out/audit-signing-key.json" \
-  "$out/bootstrap-operator.jwks.json" "$out/key-pseudonym-secret.txt"
+  "$out/bootstrap-operator.jwks.json" "$out/key-pseudonym-secret.txt" "$out/disclosure-subject-secret.txt"
 echo "secrets are world-readable for uid 1000 in the containers; keep $out on a host only operators reach"

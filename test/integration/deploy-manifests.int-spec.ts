@@ -63,7 +63,9 @@ function yamlDocuments(text: string): Json[] {
 function variablesRead(source: string): Set<string> {
   const text = readFileSync(source, 'utf8');
   const readers = /(?:env\[|\b(?:int|bool|oneOf|brokers|durationsMs|fraction|raw)\()'([A-Z0-9_]+)'/g;
-  return new Set([...text.matchAll(readers)].map((m) => m[1]!));
+  // `secret('NAME', …)` reads NAME or NAME_FILE.
+  const secrets = [...text.matchAll(/\bsecret\('([A-Z0-9_]+)'/g)].flatMap((m) => [m[1]!, `${m[1]!}_FILE`]);
+  return new Set([...[...text.matchAll(readers)].map((m) => m[1]!), ...secrets]);
 }
 /** Variables the runtime or the image reads rather than the app. */
 const RUNTIME_VARIABLES = new Set(['NODE_OPTIONS', 'NODE_ENV', 'HEALTHCHECK_PORT', 'HEALTHCHECK_PATH']);
@@ -260,6 +262,7 @@ describe('deploy/compose', () => {
       GATEWAY_SIGNING_KEYS_FILE: '/run/secrets/gateway-signing-keys',
       WEBHOOK_SIGNING_KEY_FILE: '/run/secrets/webhook-signing-key',
       AUDIT_SIGNING_KEY_FILE: '/run/secrets/audit-signing-key',
+      DISCLOSURE_SUBJECT_SECRET_FILE: '/run/secrets/disclosure-subject-secret',
       BOOTSTRAP_OPERATOR_JWKS: '/run/secrets/bootstrap-operator-jwks',
     });
     expect(env['GATEWAY_ISSUER']).toMatch(/^https?:\/\//);
@@ -269,6 +272,7 @@ describe('deploy/compose', () => {
       expect(services[name]!.secrets?.map((s) => s.source).sort()).toEqual([
         'audit-signing-key',
         'bootstrap-operator-jwks',
+        'disclosure-subject-secret',
         'gateway-signing-keys',
         'webhook-signing-key',
       ]);
@@ -291,6 +295,7 @@ describe('deploy/compose', () => {
     });
     expect(router.secrets?.map((s) => s.source).sort()).toEqual([
       'audit-signing-key',
+      'disclosure-subject-secret',
       'gateway-signing-keys',
       'key-pseudonym-secret',
       'webhook-signing-key',

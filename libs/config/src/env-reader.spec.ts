@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError, EnvReader } from './env-reader.js';
 
@@ -75,6 +78,28 @@ describe('EnvReader', () => {
       'E must be 1 to 20 comma-separated delays in milliseconds (got "10,x")',
       'G must be a number in [0, 1) (got "1")',
     ]);
+  });
+
+  it('reads a secret inline or from NAME_FILE (trimmed), never both, never short, never echoed', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'env-reader-')), 'secret.txt');
+    writeFileSync(file, 'from-the-file-0123456789abcdef0123\n');
+    const long = 'inline-secret-0123456789abcdef012345';
+    expect(new EnvReader({ S: long }).secret('S', 32)).toBe(long);
+    expect(new EnvReader({ S_FILE: file }).secret('S', 32)).toBe('from-the-file-0123456789abcdef0123');
+    expect(new EnvReader({}).secret('S', 32)).toBeUndefined();
+    const both = new EnvReader({ S: long, S_FILE: file });
+    expect(both.secret('S', 32)).toBeUndefined();
+    expect(both.problems).toEqual(['set S or S_FILE, not both']);
+    const short = new EnvReader({ S: 'short-secret-value' });
+    expect(short.secret('S', 32)).toBeUndefined();
+    expect(short.problems).toEqual(['S must be at least 32 characters']);
+    expect(short.problems.join()).not.toContain('short-secret-value');
+    const shortFile = new EnvReader({ S_FILE: file });
+    expect(shortFile.secret('S', 64)).toBeUndefined();
+    expect(shortFile.problems).toEqual(['S_FILE must hold at least 64 characters']);
+    const missing = new EnvReader({ S_FILE: join(tmpdir(), 'no-such-dir-lienthong', 'x') });
+    expect(missing.secret('S', 32)).toBeUndefined();
+    expect(missing.problems[0]).toMatch(/^S_FILE cannot be read: /);
   });
 
   it('stops with every problem at once, in the error the app chose', () => {

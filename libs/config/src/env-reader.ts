@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** Thrown at boot with a message that names every wrong variable and what it must be. */
 export class ConfigError extends Error {
   override readonly name: string = 'ConfigError';
@@ -31,6 +33,38 @@ export class EnvReader {
   raw(name: string): string | undefined {
     const value = this.env[name];
     return value === undefined || value === '' ? undefined : value;
+  }
+
+  /**
+   * A secret given as `NAME`, or as the file `NAME_FILE` names (its content trimmed; how compose
+   * and Kubernetes pass secrets), at least `minLength` characters; undefined when neither is set.
+   * The value never appears in a problem.
+   */
+  secret(name: string, minLength: number): string | undefined {
+    const inline = this.raw(name);
+    const file = this.raw(`${name}_FILE`);
+    if (inline !== undefined && file !== undefined) {
+      this.problem(`set ${name} or ${name}_FILE, not both`);
+      return undefined;
+    }
+    let value = inline;
+    if (file !== undefined) {
+      try {
+        value = readFileSync(file, 'utf8').trim();
+      } catch (error) {
+        this.problem(
+          `${name}_FILE cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        return undefined;
+      }
+    }
+    if (value !== undefined && value.length < minLength) {
+      this.problem(
+        `${file !== undefined ? `${name}_FILE must hold` : `${name} must be`} at least ${minLength} characters`,
+      );
+      return undefined;
+    }
+    return value;
   }
 
   /** An integer in [min, max]. */

@@ -107,7 +107,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     redisUrl,
     webhookAllowPrivateNetworks: read.bool('WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
-    disclosureSubjectSecret: env['DISCLOSURE_SUBJECT_SECRET'] || undefined,
+    disclosureSubjectSecret: read.secret('DISCLOSURE_SUBJECT_SECRET', DISCLOSURE_SECRET_MIN_LENGTH),
     disclosureRetentionDays: read.int(
       'DISCLOSURE_RETENTION_DAYS',
       DISCLOSURE_RETENTION_DAYS_DEFAULT,
@@ -124,12 +124,6 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   };
   if (config.publicUrl !== undefined && !/^https?:\/\/[^/?#]+\/?$/.test(config.publicUrl)) {
     read.problem('GATEWAY_PUBLIC_URL must be an http(s) origin, e.g. https://lienthong.example.gov.vn');
-  }
-  if (
-    config.disclosureSubjectSecret !== undefined &&
-    config.disclosureSubjectSecret.length < DISCLOSURE_SECRET_MIN_LENGTH
-  ) {
-    read.problem(`DISCLOSURE_SUBJECT_SECRET must be at least ${DISCLOSURE_SECRET_MIN_LENGTH} characters`);
   }
   if (config.kafkaReplicationFactor === 0) read.problem('KAFKA_REPLICATION_FACTOR must be -1 or at least 1');
   read.throwIfInvalid('Invalid configuration');

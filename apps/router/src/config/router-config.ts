@@ -102,7 +102,7 @@ export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterCo
     produceAckTimeoutMs: read.int('KAFKA_PRODUCE_TIMEOUT_MS', 5_000, 100, 120_000),
     keyPseudonymSecret: env['KEY_PSEUDONYM_SECRET'] || undefined,
     keyPseudonymSecretFile: env['KEY_PSEUDONYM_SECRET_FILE'] || undefined,
-    disclosureSubjectSecret: readDisclosureSecret(read, env),
+    disclosureSubjectSecret: read.secret('DISCLOSURE_SUBJECT_SECRET', DISCLOSURE_SECRET_MIN_LENGTH),
     disclosureRetentionDays: read.int(
       'DISCLOSURE_RETENTION_DAYS',
       DISCLOSURE_RETENTION_DAYS_DEFAULT,
@@ -149,15 +149,6 @@ export function keyPseudonymSecret(config: RouterConfig): string {
     throw new RouterConfigError(
       `KEY_PSEUDONYM_SECRET_FILE must hold at least ${MIN_KEY_PSEUDONYM_SECRET_LENGTH} characters`,
     );
-  }
-  return secret;
-}
-
-/** `DISCLOSURE_SUBJECT_SECRET`: unset, or at least 32 characters (it keys HMAC-SHA-256). */
-export function readDisclosureSecret(read: EnvReader, env: NodeJS.ProcessEnv): string | undefined {
-  const secret = env['DISCLOSURE_SUBJECT_SECRET'] || undefined;
-  if (secret !== undefined && secret.length < DISCLOSURE_SECRET_MIN_LENGTH) {
-    read.problem(`DISCLOSURE_SUBJECT_SECRET must be at least ${DISCLOSURE_SECRET_MIN_LENGTH} characters`);
   }
   return secret;
 }
