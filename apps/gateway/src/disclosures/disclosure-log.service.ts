@@ -24,6 +24,7 @@ export class DisclosureLog implements OnApplicationBootstrap, OnApplicationShutd
   private readonly targets = new Map<number, number>();
   private caughtUp = false;
   private skipped = 0;
+  private stopped = false;
 
   constructor(
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
@@ -68,7 +69,13 @@ export class DisclosureLog implements OnApplicationBootstrap, OnApplicationShutd
       sessionTimeout: 30_000,
       maxWaitTimeInMs: 100,
       maxBytesPerPartition: 8 * 1_048_576,
+      // After shutdown, a crash (the broker went away) must not restart the consumer, or it
+      // retries forever and keeps the process alive.
+      retry: { retries: 10, restartOnFailure: () => Promise.resolve(!this.stopped) },
     });
+    // Known before it connects, so a shutdown during start-up still disconnects it.
+    this.consumer = consumer;
+    if (this.stopped) return;
     await consumer.connect();
     await consumer.subscribe({ topic: DISCLOSURE_TOPIC, fromBeginning: true });
     await consumer.run({
@@ -90,10 +97,10 @@ export class DisclosureLog implements OnApplicationBootstrap, OnApplicationShutd
         return Promise.resolve();
       },
     });
-    this.consumer = consumer;
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     if (!this.consumer) return;
     await this.consumer.disconnect().catch(() => undefined);
     // The group only served this process: leave no empty group behind on the broker.
