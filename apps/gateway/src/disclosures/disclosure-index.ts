@@ -41,18 +41,7 @@ export interface DisclosureQuery {
 }
 
 /** What repeats across a subscription's disclosures, interned once. */
-interface DisclosureContext {
-  type: string;
-  publisher: string;
-  recipient: string;
-  subscription: string;
-  channel: DisclosureChannel;
-  subjectPointer: string;
-  fields: string[];
-  purpose?: { vi: string; en?: string };
-  legalBasis?: string;
-  command?: string;
-}
+type DisclosureContext = Omit<DisclosureEntry, 'disclosedAt' | 'recordId' | 'attempt'>;
 
 const UUID = /^([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})$/;
 
