@@ -1,7 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { KAFKA_VERSION } from '@lienthong/local-kafka';
@@ -74,6 +75,22 @@ function expectOnlyKnownVariables(env: Record<string, string>, source: string): 
   const known = variablesRead(source);
   const unknown = Object.keys(env).filter((name) => !known.has(name) && !RUNTIME_VARIABLES.has(name));
   expect(unknown).toEqual([]);
+}
+
+/**
+ * The manifest's environment with each `*_SECRET_FILE` pointing at a readable stand-in: the
+ * loaders read those files at boot (the manifests' paths exist only inside the containers).
+ */
+function withSecretFiles(env: Record<string, string>): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'lienthong-manifest-secrets-'));
+  return Object.fromEntries(
+    Object.entries(env).map(([name, value]) => {
+      if (!name.endsWith('_SECRET_FILE')) return [name, value];
+      const file = join(dir, name);
+      writeFileSync(file, `${'s'.repeat(43)}\n`);
+      return [name, file];
+    }),
+  );
 }
 
 const stringEnv = (env: unknown): Record<string, string> =>
@@ -279,7 +296,7 @@ describe('deploy/compose', () => {
     }
     // The gateway's own loader accepts this environment, and reads every variable it sets.
     expectOnlyKnownVariables(env, GATEWAY_CONFIG_SOURCE);
-    const config = loadGatewayConfig(env);
+    const config = loadGatewayConfig(withSecretFiles(env));
     expect(config).toMatchObject({ kafkaReplicationFactor: 3, host: '0.0.0.0', port: 8080 });
   });
 
@@ -301,7 +318,11 @@ describe('deploy/compose', () => {
       'webhook-signing-key',
     ]);
     expectOnlyKnownVariables(env, ROUTER_CONFIG_SOURCE);
-    expect(loadRouterConfig(env)).toMatchObject({ host: '0.0.0.0', port: 9464, kafkaReplicationFactor: 3 });
+    expect(loadRouterConfig(withSecretFiles(env))).toMatchObject({
+      host: '0.0.0.0',
+      port: 9464,
+      kafkaReplicationFactor: 3,
+    });
   });
 
   it('runs the apps hardened, with every key file they name mounted as a secret', () => {
@@ -686,7 +707,7 @@ describe('deploy/kubernetes', () => {
       const env = stringEnv(configMap.data);
       expectOnlyKnownVariables(env, configSource);
       const load = name === 'lienthong-gateway' ? loadGatewayConfig : loadRouterConfig;
-      expect(() => load(env)).not.toThrow();
+      expect(() => load(withSecretFiles(env))).not.toThrow();
       expect(container()['envFrom']).toEqual([{ configMapRef: { name } }]);
       // Every key file a variable names is mounted from the Secret.
       const mounts = container()['volumeMounts'] as { name: string; mountPath: string }[];
