@@ -315,7 +315,7 @@ describe('personal record keys: pseudonymised for every subscriber without the g
     await admin.disconnect();
     raw = new RawCollector(kafka);
     await raw.start(topics);
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await router?.close();
@@ -496,7 +496,7 @@ describe('personal record keys: pseudonymised for every subscriber without the g
           : published.find((p) => p.id === w.headers['webhook-id'])!.citizen;
       expect(w.headers['ce-subject']).toBe(pseudonymOf(subs.broken, citizen.id));
     }
-  }, 120_000);
+  }, 240_000);
 
   it('delivers the clear key once the grant is held, and pseudonyms again from the next record after it is revoked', async () => {
     await grant(plain, true);

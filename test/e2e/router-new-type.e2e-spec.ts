@@ -102,5 +102,5 @@ describe('router picks up a new type without restart', () => {
     });
     expect(delivered.value?.toString('utf8')).toBe(body);
     expect(delivered.headers['ce_type']).toBe(type);
-  }, 120_000);
+  }, 240_000);
 });

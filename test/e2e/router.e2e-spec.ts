@@ -156,7 +156,7 @@ describe('router: fan-out to inboxes and webhooks, retries, dead letters, audit,
     await inboxes.start([inboxTopic(full.id), inboxTopic(narrow.id)]);
     dlq = new RecordCollector(kafka);
     await dlq.start([DEAD_LETTER_TOPIC]);
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await router?.close();
@@ -381,7 +381,7 @@ describe('router: fan-out to inboxes and webhooks, retries, dead letters, audit,
       },
       { timeoutMs: 45_000, description: 'redriven dead letters' },
     );
-  }, 120_000);
+  }, 240_000);
 
   it('keeps an audit chain that verifies', async () => {
     const report = await verifyAuditTopic(kafka, { jwks: await sharedAuditJwks(), since: startedAt });

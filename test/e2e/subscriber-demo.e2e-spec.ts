@@ -98,7 +98,7 @@ describe('subscriber-demo: a Nest Kafka microservice reading its inbox and verif
     router = await startRouter(gateway.config.signingKeysFile, {
       ROUTER_CONSUMER_GROUP: `demo-e2e-${RUN}-router`,
     });
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await demo?.close();

@@ -48,7 +48,7 @@ describe('W3C traceparent: accepted on HTTP, carried in Kafka, continued by the 
     inboxes = new RecordCollector(kafka);
     await inboxes.start([inboxTopic(inboxed.id)]);
     router = await startRouter(gateway.config.signingKeysFile, { ROUTER_CONSUMER_GROUP: `trace-e2e-${RUN}` });
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await router?.close();
