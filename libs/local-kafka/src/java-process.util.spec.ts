@@ -55,8 +55,11 @@ describe('WATCHDOG_LAUNCHER', () => {
     await writeFile(join(dataDir, '.remove-on-exit'), '');
     const { child, pid } = await launch(dataDir, 'sleep', '60');
     await rm(join(dataDir, '.remove-on-exit')); // what kill() does before SIGKILL
+    // Killed at once: the log file exists even if the command's own redirection never ran
+    // (CI once saw the data dir kept but no java.out, as the kill beat the fork).
     process.kill(pid, 'SIGKILL');
     expect(await waitForExit(child, 10_000)).toBe(true);
+    expect(existsSync(dataDir)).toBe(true);
     expect(existsSync(join(dataDir, 'java.out'))).toBe(true);
     child.stdin.end();
 

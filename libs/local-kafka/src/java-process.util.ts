@@ -11,7 +11,9 @@ export function resolveJavaBin(env: NodeJS.ProcessEnv = process.env): string {
 
 /**
  * Shell wrapper that runs `"$@"` (the java command) so that java never outlives Node:
- * - java runs in the background with stdin from /dev/null and output appended to $1/java.out;
+ * - java runs in the background with stdin from /dev/null and output appended to $1/java.out,
+ *   which the shell creates before it forks (so the log exists even when java is killed before
+ *   its own redirection ran);
  * - its pid is printed on stdout (the first and only line);
  * - a watchdog reads the stdin pipe from Node: when it closes (Node exits, crashes or is killed,
  *   even by SIGKILL) it marks the data directory for removal, sends SIGTERM to java and SIGKILL
@@ -24,6 +26,7 @@ export function resolveJavaBin(env: NodeJS.ProcessEnv = process.env): string {
  */
 export const WATCHDOG_LAUNCHER = `
 data="$1"; shift
+: >>"$data/java.out"
 "$@" </dev/null >>"$data/java.out" 2>&1 &
 jpid=$!
 echo "$jpid"
