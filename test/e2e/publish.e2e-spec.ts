@@ -261,6 +261,17 @@ describe('POST /v1/messages/{type} against a real broker', () => {
       expect(problem.detail).toContain('Chưa đăng ký');
     });
 
+    it('names the closest registered type when the name is mistyped', async () => {
+      const typo = `${type.slice(0, -2)}${type.at(-1)}`; // one letter dropped
+      const response = await post(`/v1/messages/${typo}`, valid);
+      expect(response.status).toBe(404);
+      const problem = (await response.json()) as { code: string; detail: string };
+      expect(problem).toMatchObject({
+        code: 'unknown-type',
+        detail: expect.stringContaining(`Did you mean "${type}"?`),
+      });
+    });
+
     it.each<Record<string, string>>([
       { ce_source: '999.99.99.Z99' },
       { 'ce-id': 'forged' },

@@ -126,13 +126,59 @@ describe('trust: tokens, authorisation, signatures, receipts, idempotency, batch
     it('denies by default: no grant for the type, or not a publisher, is 403', async () => {
       const noGrant = await gateway.createAgency({ roles: ['publisher'] });
       const noRole = await gateway.createAgency({ roles: ['subscriber'], grants: { publish: [type] } });
-      for (const agency of [noGrant, noRole]) {
+      for (const [agency, says] of [
+        [
+          noGrant,
+          `holds no publish grant on ${type}. An operator grants it (PUT /v1/agencies/${noGrant.id}/grants/publish/${type})`,
+        ],
+        [noRole, 'publisher role'],
+      ] as const) {
         const response = await publish(agency.auth());
         expect(response.status).toBe(403);
-        expect(((await response.json()) as { code: string }).code).toBe('forbidden');
+        const problem = (await response.json()) as { code: string; detail: string };
+        expect(problem.code).toBe('forbidden');
+        expect(problem.detail).toContain(says);
       }
       const admin = await fetch(`${gateway.url}/v1/agencies`, { headers: publisher.auth() });
       expect(admin.status).toBe(403);
+    });
+
+    it('tells the owner of a type without the publish grant that owning is not publishing, and how to get it', async () => {
+      const owner = await gateway.createAgency({ roles: ['publisher', 'integrator'] });
+      const owned = `e2e.owned-${randomUUID().slice(0, 8)}`;
+      const registered = await fetch(`${gateway.url}/v1/schemas/${owned}/versions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...owner.auth() },
+        body: JSON.stringify({
+          schema: {
+            $schema: 'https://json-schema.org/draft/2020-12/schema',
+            type: 'object',
+            additionalProperties: false,
+            required: ['n'],
+            properties: { n: { type: 'integer', minimum: 0, maximum: 100 } },
+          },
+          metadata: {
+            owner: owner.id,
+            description: { vi: 'Loại thử nghiệm', en: 'Test type' },
+            keyPointer: '/n',
+            personalData: [],
+            examples: [{ n: 1 }],
+          },
+        }),
+      });
+      expect({ status: registered.status, body: await registered.text() }).toMatchObject({ status: 201 });
+      const response = await fetch(`${gateway.url}/v1/messages/${owned}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'accept-language': 'vi', ...owner.auth() },
+        body: '{"n":1}',
+      });
+      expect(response.status).toBe(403);
+      const problem = (await response.json()) as { code: string; detail: string };
+      expect(problem.code).toBe('forbidden');
+      expect(problem.detail).toContain(
+        `là chủ sở hữu loại thông điệp ${owned} nhưng chưa được cấp quyền gửi`,
+      );
+      expect(problem.detail).toContain(`PUT /v1/agencies/${owner.id}/grants/publish/${owned}`);
     });
 
     it('stops a suspended agency at once and lets it back when reactivated', async () => {

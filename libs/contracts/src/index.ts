@@ -15,6 +15,7 @@ export {
   recordTopic,
 } from './records/record-topic.js';
 export { newRecordId } from './records/record-id.js';
+export { closestTypeName, unknownTypeError } from './records/unknown-type.js';
 export type { LienthongErrorOptions, ProblemPointer } from './errors/lienthong.exception.js';
 export { LienthongError } from './errors/lienthong.exception.js';
 export type { Language, ProblemCode } from './errors/problem-codes.js';

@@ -36,6 +36,7 @@ function context(
   };
   return {
     versionsOf: (type) => schemas[type] ?? [],
+    types: () => Object.keys(schemas),
     hasGrant: (right, type) => grants.includes(`${right}/${type}`),
     webhookPolicy: { allowPrivateNetworks },
   };

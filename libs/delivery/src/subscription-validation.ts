@@ -1,5 +1,5 @@
 import type { ProblemPointer } from '@lienthong/contracts';
-import { LienthongError, isMessageType } from '@lienthong/contracts';
+import { LienthongError, closestTypeName, isMessageType } from '@lienthong/contracts';
 import { personalDataInFilter } from './filter-disclosure.js';
 import { keyIsPersonalData } from './key-pseudonym.js';
 import { parseDisclosureBasis } from './disclosure-basis.js';
@@ -38,6 +38,8 @@ export interface SubscribableSchema {
 export interface SubscriptionValidationContext {
   /** Registered versions of a type, oldest first; empty when the type is not registered. */
   versionsOf(type: string): readonly SubscribableSchema[];
+  /** Every registered type name (a mistyped one is answered with the closest). */
+  types(): Iterable<string>;
   /** Whether the subscribing agency holds this grant for the type. */
   hasGrant(right: 'subscribe' | 'subscribe-personal-data', type: string): boolean;
   /** The webhook destination policy (the host name itself is resolved later, asynchronously). */
@@ -80,11 +82,16 @@ export function validateSubscriptionRequest(
     throw new LienthongError('unknown-type', {
       detail: `Not registered: ${unknown.map((u) => u.type).join(', ')}.`,
       detailVi: `Chưa được đăng ký: ${unknown.map((u) => u.type).join(', ')}.`,
-      errors: unknown.map((u) => ({
-        pointer: u.at,
-        message: 'no such message type',
-        messageVi: 'không có loại thông điệp này',
-      })),
+      errors: unknown.map((u) => {
+        const closest = closestTypeName(u.type, ctx.types());
+        return {
+          pointer: u.at,
+          message: closest ? `no such message type; did you mean "${closest}"?` : 'no such message type',
+          messageVi: closest
+            ? `không có loại thông điệp này; loại thông điệp có tên gần nhất là "${closest}"`
+            : 'không có loại thông điệp này',
+        };
+      }),
     });
   }
 

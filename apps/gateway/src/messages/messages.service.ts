@@ -12,6 +12,7 @@ import {
   newRecordId,
   recordTopic,
   toProblemDetails,
+  unknownTypeError,
 } from '@lienthong/contracts';
 import type { OutgoingRecord, RecordCoordinates } from '@lienthong/kafka';
 import { RecordProducer } from '@lienthong/kafka';
@@ -267,13 +268,24 @@ export class MessagesService {
     // Types are public (AsyncAPI lists them), so an unknown type is a 404 before any 403.
     const version = this.schemaVersionFor(type, context.schemaVersion);
     const agencies = this.registry.agencies;
-    if (
-      !agencies.hasRole(context.agencyId, 'publisher') ||
-      !agencies.hasGrant(context.agencyId, 'publish', type)
-    ) {
+    const agency = context.agencyId;
+    if (!agencies.hasRole(agency, 'publisher')) {
       throw new LienthongError('forbidden', {
-        detail: `Agency ${context.agencyId} may not publish ${type}.`,
-        detailVi: `Cơ quan ${context.agencyId} không được phép gửi ${type}.`,
+        detail: `Agency ${agency} may not publish ${type}: it does not hold the publisher role, which an operator gives to the agency.`,
+        detailVi: `Cơ quan ${agency} không được phép gửi ${type}: cơ quan chưa có vai trò bên gửi (publisher); vai trò này do quản trị viên hệ thống cấp.`,
+      });
+    }
+    if (!agencies.hasGrant(agency, 'publish', type)) {
+      // Owning a type (registering its schemas) is not the right to publish it: say so.
+      const owns = version.metadata.owner === agency;
+      const how = `PUT /v1/agencies/${agency}/grants/publish/${type}`;
+      throw new LienthongError('forbidden', {
+        detail: owns
+          ? `Agency ${agency} owns ${type} but holds no publish grant on it; owning a type does not include publishing it. An operator grants it: ${how}.`
+          : `Agency ${agency} holds no publish grant on ${type}. An operator grants it (${how}) once the owner agrees.`,
+        detailVi: owns
+          ? `Cơ quan ${agency} là chủ sở hữu loại thông điệp ${type} nhưng chưa được cấp quyền gửi; quyền sở hữu không bao gồm quyền gửi. Quyền gửi do quản trị viên hệ thống cấp: ${how}.`
+          : `Cơ quan ${agency} chưa được cấp quyền gửi ${type}. Quản trị viên hệ thống cấp quyền này (${how}) khi cơ quan chủ sở hữu đồng ý.`,
       });
     }
     if (version.state === 'deprecated') this.metrics.deprecatedVersionUsed(type);
@@ -365,12 +377,7 @@ export class MessagesService {
   private schemaVersionFor(type: string, requested: string | undefined): SchemaVersion {
     // A name that cannot be a type is the caller's mistake, not a missing type (docs/registry.md).
     parseTypeName(type);
-    if (this.registry.latest(type) === undefined) {
-      throw new LienthongError('unknown-type', {
-        detail: `No message type "${type}" is registered.`,
-        detailVi: `Chưa đăng ký loại thông điệp "${type}".`,
-      });
-    }
+    if (this.registry.latest(type) === undefined) throw unknownTypeError(type, this.registry.types());
     let version: SchemaVersion | undefined;
     if (requested === undefined) {
       version = this.registry.latestEnabled(type);

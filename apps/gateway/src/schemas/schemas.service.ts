@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Language } from '@lienthong/contracts';
-import { LienthongError } from '@lienthong/contracts';
+import { LienthongError, unknownTypeError } from '@lienthong/contracts';
 import type { SchemaVersion, VersionState } from '@lienthong/registry';
 import { RegistryState, SchemaRegistry } from '@lienthong/registry';
 import type {
@@ -147,12 +147,7 @@ export class SchemasService {
 
   private knownType(type: string): void {
     parseTypeName(type);
-    if (!this.state.latest(type)) {
-      throw new LienthongError('unknown-type', {
-        detail: `No message type "${type}" is registered.`,
-        detailVi: `Chưa đăng ký loại thông điệp "${type}".`,
-      });
-    }
+    if (!this.state.latest(type)) throw unknownTypeError(type, this.state.types());
   }
 }
 

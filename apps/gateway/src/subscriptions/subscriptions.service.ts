@@ -55,6 +55,7 @@ export class SubscriptionsService {
           personalData: v.metadata.personalData,
           keyPointer: v.metadata.keyPointer,
         })),
+      types: () => this.state.types(),
       hasGrant: (right, type) => this.state.agencies.hasGrant(agency, right, type),
       webhookPolicy: this.webhookPolicy,
     });
