@@ -103,6 +103,23 @@ describe('checkWebhookUrl', () => {
     expect(reason(() => checkWebhookUrl(url, strict))).toBe(expected);
   });
 
+  it.each([
+    ['http://hooks.example.org/x', 'giao thức phải là https'],
+    ['hooks.example.org/x', 'không phải là URL tuyệt đối'],
+    ['https://user:secret@hooks.example.org/x', 'URL không được chứa tên người dùng hoặc mật khẩu'],
+    ['https://10.0.0.8/x', '10.0.0.8 là địa chỉ mạng riêng, loopback hoặc link-local'],
+    ['https://169.254.169.254/x', '169.254.169.254 là địa chỉ không được dùng cho webhook'],
+  ])('says why %s is refused in Vietnamese too', (url, vi) => {
+    let refusal: unknown;
+    try {
+      checkWebhookUrl(url, strict);
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(WebhookTargetError);
+    expect((refusal as WebhookTargetError).messageVi).toContain(vi);
+  });
+
   it('accepts https to a host name or a public address', () => {
     expect(checkWebhookUrl('https://hooks.example.org/lienthong?x=1', strict).hostname).toBe(
       'hooks.example.org',

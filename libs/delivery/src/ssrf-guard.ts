@@ -25,6 +25,8 @@ export class WebhookTargetError extends Error {
   constructor(
     readonly reason: WebhookRefusal,
     message: string,
+    /** The same in Vietnamese (problem details answer in the caller's language). */
+    readonly messageVi: string,
     readonly address?: string,
   ) {
     super(message);
@@ -126,24 +128,32 @@ export function checkWebhookUrl(url: string, policy: WebhookTargetPolicy): URL {
     throw new WebhookTargetError(
       'invalid-url',
       `the URL is longer than ${MAX_WEBHOOK_URL_LENGTH} characters`,
+      `URL dài quá ${MAX_WEBHOOK_URL_LENGTH} ký tự`,
     );
   }
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new WebhookTargetError('invalid-url', 'not an absolute URL');
+    throw new WebhookTargetError('invalid-url', 'not an absolute URL', 'không phải là URL tuyệt đối');
   }
   if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && policy.allowPrivateNetworks)) {
     throw new WebhookTargetError(
       'insecure-scheme',
       policy.allowPrivateNetworks ? 'the scheme must be https or http' : 'the scheme must be https',
+      policy.allowPrivateNetworks ? 'giao thức phải là https hoặc http' : 'giao thức phải là https',
     );
   }
   if (parsed.username !== '' || parsed.password !== '') {
-    throw new WebhookTargetError('credentials-in-url', 'the URL must not carry a user name or password');
+    throw new WebhookTargetError(
+      'credentials-in-url',
+      'the URL must not carry a user name or password',
+      'URL không được chứa tên người dùng hoặc mật khẩu',
+    );
   }
-  if (parsed.hostname === '') throw new WebhookTargetError('invalid-url', 'the URL has no host');
+  if (parsed.hostname === '') {
+    throw new WebhookTargetError('invalid-url', 'the URL has no host', 'URL không có tên máy chủ');
+  }
   const literal = hostAddress(parsed);
   if (literal !== undefined) assertAllowed(literal, policy);
   return parsed;
@@ -201,13 +211,26 @@ function lookupAll(
   timeoutMs = DEFAULT_LOOKUP_TIMEOUT_MS,
 ): Promise<LookupAddress[]> {
   return new Promise((resolve, reject) => {
-    const unresolvable = (why: string) =>
-      new WebhookTargetError('unresolvable-host', `the host name ${hostname} ${why}`);
+    const unresolvable = (why: string, whyVi: string) =>
+      new WebhookTargetError(
+        'unresolvable-host',
+        `the host name ${hostname} ${why}`,
+        `tên máy chủ ${hostname} ${whyVi}`,
+      );
     // getaddrinfo has no timeout of its own; a stuck resolver must not hold a request.
-    const timer = setTimeout(() => reject(unresolvable(`did not resolve within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        reject(
+          unresolvable(
+            `did not resolve within ${timeoutMs} ms`,
+            `không phân giải được trong ${timeoutMs} ms`,
+          ),
+        ),
+      timeoutMs,
+    );
     lookup(hostname, { all: true, verbatim: true }, (error, addresses) => {
       clearTimeout(timer);
-      if (error || addresses.length === 0) reject(unresolvable('does not resolve'));
+      if (error || addresses.length === 0) reject(unresolvable('does not resolve', 'không phân giải được'));
       else resolve(addresses);
     });
   });
@@ -219,12 +242,21 @@ function assertAllowed(address: string, policy: WebhookTargetPolicy, hostname?: 
 
 function refusal(address: string, hostname?: string): WebhookTargetError {
   const verdict = classifyAddress(address);
-  const what =
+  const [what, whatVi] =
     verdict === 'private'
-      ? 'a private, loopback or link-local address'
-      : 'an address no webhook may use (metadata service, unspecified, multicast or reserved)';
+      ? ['a private, loopback or link-local address', 'là địa chỉ mạng riêng, loopback hoặc link-local']
+      : [
+          'an address no webhook may use (metadata service, unspecified, multicast or reserved)',
+          'là địa chỉ không được dùng cho webhook (dịch vụ metadata, chưa xác định, multicast hoặc dành riêng)',
+        ];
   const subject = hostname === undefined ? address : `${hostname} resolves to ${address}, which`;
-  return new WebhookTargetError('forbidden-address', `${subject} is ${what}`, address);
+  const subjectVi = hostname === undefined ? address : `${hostname} phân giải thành ${address}, đây`;
+  return new WebhookTargetError(
+    'forbidden-address',
+    `${subject} is ${what}`,
+    `${subjectVi} ${whatVi}`,
+    address,
+  );
 }
 
 /** The IP address in the URL's host, without IPv6 brackets; undefined for a host name. */

@@ -327,8 +327,10 @@ function parseDelivery(
 export function webhookUrlRefused(error: WebhookTargetError): LienthongError {
   return new LienthongError('webhook-url-refused', {
     detail: `The webhook URL is refused: ${error.message}.`,
-    detailVi: `URL webhook bị từ chối (${error.reason}): ${error.message}.`,
-    errors: [{ pointer: '/delivery/url', keyword: error.reason, message: error.message }],
+    detailVi: `URL webhook bị từ chối: ${error.messageVi}.`,
+    errors: [
+      { pointer: '/delivery/url', keyword: error.reason, message: error.message, messageVi: error.messageVi },
+    ],
   });
 }
 

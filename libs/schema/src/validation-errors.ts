@@ -13,7 +13,7 @@ export function toProblemPointers(errors: readonly ErrorObject[]): ProblemPointe
   for (const error of errors) {
     // `if` only says "the then-branch failed"; the then-branch's own errors say what to fix.
     if (error.keyword === 'if') continue;
-    const p = withCondition(describe(error), error.schemaPath);
+    const p = withCondition(describeViolation(error), error.schemaPath);
     const dedupe = `${p.pointer}\u0000${p.keyword ?? ''}`;
     if (seen.has(dedupe)) continue;
     seen.add(dedupe);
@@ -76,7 +76,8 @@ function listValues(values: unknown): string {
   return list.length > 10 ? `${shown}, … (${list.length} values)` : shown;
 }
 
-function describe(e: ErrorObject): ProblemPointer {
+/** One ajv error as a pointer with bilingual messages (conditions aside). */
+export function describeViolation(e: ErrorObject): ProblemPointer {
   const params = e.params as Record<string, unknown>;
   const base = e.instancePath;
   const keyword = e.keyword;

@@ -6,6 +6,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { LIENTHONG_KEYWORDS, VETTED_FORMATS } from '../schema-compiler.js';
 import { escapePointer } from '../strict-json.util.js';
+import { describeViolation } from '../validation-errors.js';
 import {
   InvalidEcmaPatternError,
   UnsupportedPatternError,
@@ -395,7 +396,7 @@ function metaSchemaFindings(errors: readonly ErrorObject[]): Finding[] {
   const seen = new Set<string>();
   const findings: Finding[] = [];
   for (const e of errors) {
-    const message = e.message ?? `fails ${e.keyword}`;
+    const { message, messageVi } = describeViolation(e);
     const key = `${e.instancePath}\u0000${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -404,7 +405,7 @@ function metaSchemaFindings(errors: readonly ErrorObject[]): Finding[] {
       pointer: e.instancePath,
       keyword: e.keyword,
       message: `does not match the meta-schema: ${message}`,
-      messageVi: `không khớp siêu lược đồ (meta-schema): ${message}`,
+      messageVi: `không khớp siêu lược đồ (meta-schema): ${messageVi ?? message}`,
     });
   }
   return findings;
