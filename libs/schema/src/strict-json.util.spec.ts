@@ -28,6 +28,31 @@ describe('parseStrictJson', () => {
     });
   });
 
+  it.each([
+    [
+      '{"a":1',
+      'The body ends before its JSON value does.',
+      'Nội dung kết thúc khi giá trị JSON chưa kết thúc.',
+    ],
+    [
+      '{"a":1,}',
+      /^The body is not valid JSON \(error at character 7\)\.$/,
+      /^Nội dung không phải là JSON hợp lệ \(lỗi tại ký tự thứ 7\)\.$/,
+    ],
+    ['{"citizenId":001099012345x}', /^The body is not valid JSON/, /^Nội dung không phải là JSON hợp lệ/],
+  ])('says why %s is not JSON in both languages, quoting none of the body', (text, en, vi) => {
+    let refusal: LienthongError | undefined;
+    try {
+      parseStrictJson(Buffer.from(text));
+    } catch (error) {
+      refusal = error as LienthongError;
+    }
+    expect(refusal?.code).toBe('malformed-json');
+    expect(refusal?.options.detail).toMatch(en);
+    expect(refusal?.options.detailVi).toMatch(vi);
+    expect(`${refusal?.options.detail} ${refusal?.options.detailVi}`).not.toContain('001099012345');
+  });
+
   it('allows the same name in different objects and inside string values', () => {
     expect(codeOf('{"a":{"x":1},"b":{"x":2},"c":"\\"a\\":1,\\"a\\":2","d":["a","a"]}')).toBeUndefined();
   });

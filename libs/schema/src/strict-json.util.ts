@@ -38,13 +38,30 @@ export function parseStrictJson(body: Uint8Array): unknown {
   try {
     value = JSON.parse(text);
   } catch (cause) {
-    throw new LienthongError('malformed-json', {
-      detail: cause instanceof SyntaxError ? cause.message : undefined,
-      cause,
-    });
+    throw malformedJson(cause, text.length);
   }
   scanMemberNames(text);
   return value;
+}
+
+/**
+ * `400 malformed-json` for a body JSON.parse refused, in both languages. The parser's own text is
+ * not echoed: it quotes a piece of the body (which may be personal data, and ends up in logs)
+ * and is English only; the position it names is kept.
+ */
+function malformedJson(cause: unknown, length: number): LienthongError {
+  const message = cause instanceof Error ? cause.message : '';
+  const position = /at position (\d+)/.exec(message)?.[1];
+  const [detail, detailVi] =
+    /Unexpected end of JSON input/.test(message) || position === String(length)
+      ? ['The body ends before its JSON value does.', 'Nội dung kết thúc khi giá trị JSON chưa kết thúc.']
+      : position !== undefined
+        ? [
+            `The body is not valid JSON (error at character ${position}).`,
+            `Nội dung không phải là JSON hợp lệ (lỗi tại ký tự thứ ${position}).`,
+          ]
+        : ['The body is not valid JSON.', 'Nội dung không phải là JSON hợp lệ.'];
+  return new LienthongError('malformed-json', { detail, detailVi, cause });
 }
 
 interface Frame {
