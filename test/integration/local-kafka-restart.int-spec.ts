@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect } from 'node:net';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import type { RestartableKafkaHandle } from '@lienthong/local-kafka';
@@ -87,5 +89,40 @@ describe('startRestartableKafka', () => {
     expect(kafka.running).toBe(false);
     expect(existsSync(dataDir)).toBe(false);
     await expect(kafka.restart()).rejects.toThrow(/stopped/);
+  }, 240_000);
+
+  it('keeps a given data dir across stop and start: records survive, nothing is removed (npm start)', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'lienthong-kept-')), 'kafka');
+    const env = { ...process.env, KAFKA_BROKERS: '' };
+    try {
+      const first = await startRestartableKafka({ env, dataDir });
+      expect(first.dataDir).toBe(dataDir);
+      const admin = client(first.brokers).admin();
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 2 }], waitForLeaders: true });
+      await admin.disconnect();
+      const producer = client(first.brokers).producer({ idempotent: true, maxInFlightRequests: 1 });
+      await producer.connect();
+      await producer.send({
+        topic: TOPIC,
+        acks: -1,
+        messages: [
+          { key: 'a', value: 'kept' },
+          { key: 'b', value: 'kept' },
+        ],
+      });
+      await producer.disconnect();
+      await first.stop();
+      expect(existsSync(join(dataDir, 'logs', 'meta.properties'))).toBe(true);
+
+      // Started again on the same dir (other ports, possibly): the same cluster and its records.
+      kafka = await startRestartableKafka({ env, dataDir });
+      expect(await highWatermark(client(kafka.brokers))).toBe(2);
+      await kafka.stop();
+      kafka = undefined;
+      expect(existsSync(join(dataDir, 'logs'))).toBe(true);
+    } finally {
+      rmSync(join(dataDir, '..'), { recursive: true, force: true });
+    }
   }, 240_000);
 });

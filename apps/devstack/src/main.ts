@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KafkaHandle } from '@lienthong/local-kafka';
@@ -32,9 +32,23 @@ let stopping = false;
 
 async function main(): Promise<void> {
   const port = process.env['PORT'] ?? '8080';
+  const fresh = process.argv.includes('--fresh');
+  const kafkaDir = join(STATE_DIR, 'kafka');
+  if (fresh) {
+    // A clean start: the broker's data and the demo state that goes with it (keys, secrets).
+    rmSync(STATE_DIR, { recursive: true, force: true });
+  }
+  const reused = existsSync(join(kafkaDir, 'logs', 'meta.properties'));
   log('provisioning Kafka…');
-  kafka = await startKafka();
+  kafka = await startKafka({ dataDir: kafkaDir });
   log(`Kafka (${kafka.mode}) at ${kafka.brokers.join(',')}`);
+  if (kafka.mode === 'local-jars') {
+    log(
+      reused
+        ? `kept the data of the last run (${kafkaDir}): registry, topics and records as they were; npm start -- --fresh starts clean`
+        : `new Kafka data in ${kafkaDir}, kept for the next npm start (npm start -- --fresh starts clean)`,
+    );
+  }
 
   const url = `http://127.0.0.1:${port}`;
   const keysFile = join(STATE_DIR, 'gateway-keys.json');

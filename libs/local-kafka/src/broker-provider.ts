@@ -41,6 +41,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
         startupTimeoutMs,
         log,
         env,
+        ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
       });
   }
 }
@@ -59,6 +60,7 @@ export function startRestartableKafka(
     startupTimeoutMs: options.startupTimeoutMs ?? 180_000,
     log: options.log ?? (() => undefined),
     env,
+    ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
   });
 }
 

@@ -19,8 +19,9 @@ export function resolveJavaBin(env: NodeJS.ProcessEnv = process.env): string {
  *   even by SIGKILL) it marks the data directory for removal, sends SIGTERM to java and SIGKILL
  *   20 s later if java is still there;
  * - when java has exited, the data directory $1 is removed if it is marked with .remove-on-exit
- *   (by the watchdog, or by Node once the broker was up). A failed start, which Node ends by
- *   signalling java directly, keeps its logs for reading.
+ *   (by the watchdog, or by Node once the broker was up) and not with .keep (a data dir kept
+ *   across runs, as `npm start` keeps one). A failed start, which Node ends by signalling java
+ *   directly, keeps its logs for reading.
  * fd 3 carries the pipe into the watchdog: a background list in a non-interactive shell gets
  * /dev/null as its stdin.
  */
@@ -44,7 +45,7 @@ exec 3<&- 0</dev/null
 wait "$jpid"
 rc=$?
 kill "$wpid" 2>/dev/null
-if [ -f "$data/.remove-on-exit" ]; then rm -rf "$data"; fi
+if [ -f "$data/.remove-on-exit" ] && [ ! -f "$data/.keep" ]; then rm -rf "$data"; fi
 exit "$rc"
 `;
 

@@ -46,4 +46,10 @@ export interface StartKafkaOptions {
   startupTimeoutMs?: number;
   /** Progress messages (one line each). Default: silent. */
   log?: (message: string) => void;
+  /**
+   * A local-jars broker keeps its data here across runs (formatted on first use, never removed;
+   * `npm start` keeps `.lienthong/kafka`). Ignored by the other modes. Default: a temporary dir
+   * removed at stop.
+   */
+  dataDir?: string;
 }

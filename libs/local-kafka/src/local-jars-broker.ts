@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcessByStdio } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,11 @@ export interface LocalJarsBrokerOptions {
   env?: NodeJS.ProcessEnv;
   /** JVM maximum heap, e.g. '512m'. Default: $LIENTHONG_KAFKA_HEAP or 512m. */
   maxHeap?: string;
+  /**
+   * Keep the broker's data here across runs: formatted on first use, reused after (topics and
+   * records survive a stop), never removed. Default: a temporary dir removed at stop.
+   */
+  dataDir?: string;
 }
 
 type LauncherProcess = ChildProcessByStdio<Writable, Readable, Readable>;
@@ -46,14 +51,20 @@ export async function startLocalJarsBroker(options: LocalJarsBrokerOptions): Pro
   const classpath = join(libsDir, '*');
   const maxHeap = options.maxHeap ?? env.LIENTHONG_KAFKA_HEAP ?? '512m';
 
+  const kept = options.dataDir;
   for (let attempt = 1; ; attempt++) {
-    const dataDir = await mkdtemp(join(tmpdir(), 'lienthong-kafka-'));
+    const dataDir = kept ?? (await mkdtemp(join(tmpdir(), 'lienthong-kafka-')));
+    if (kept !== undefined) {
+      await mkdir(join(kept, 'logs'), { recursive: true });
+      await writeFile(join(kept, KEEP), '');
+      await rm(join(kept, REMOVE_ON_EXIT), { force: true });
+    }
     try {
-      return await startOnce({ ...options, javaBin, classpath, maxHeap, dataDir });
+      return await startOnce({ ...options, javaBin, classpath, maxHeap, dataDir, keep: kept !== undefined });
     } catch (error) {
       if (attempt < START_ATTEMPTS && error instanceof PortTakenError) {
         options.log(`a port was taken before the broker bound it; retrying (${error.message})`);
-        await rm(dataDir, { recursive: true, force: true });
+        if (kept === undefined) await rm(dataDir, { recursive: true, force: true });
         continue;
       }
       throw error;
@@ -68,6 +79,8 @@ interface StartOnceOptions extends LocalJarsBrokerOptions {
   classpath: string;
   maxHeap: string;
   dataDir: string;
+  /** The data dir is kept across runs: formatted only once, never removed. */
+  keep: boolean;
 }
 
 async function startOnce(options: StartOnceOptions): Promise<RestartableKafkaHandle> {
@@ -81,7 +94,9 @@ async function startOnce(options: StartOnceOptions): Promise<RestartableKafkaHan
   const logFile = join(dataDir, 'kafka.log');
   const javaOutFile = join(dataDir, 'java.out');
   const logDir = join(dataDir, 'logs');
-  await mkdir(logDir);
+  await mkdir(logDir, { recursive: true });
+  // The metadata log of a kept data dir already holds its cluster id: format only a new one.
+  const formatted = options.keep && existsSync(join(logDir, 'meta.properties'));
   await writeFile(propertiesFile, buildServerProperties({ host: HOST, brokerPort, controllerPort, logDir }));
   await writeFile(log4jFile, buildLog4j2Properties(logFile));
 
@@ -94,22 +109,23 @@ async function startOnce(options: StartOnceOptions): Promise<RestartableKafkaHan
   ];
   const clusterId = randomClusterId(randomBytes);
   try {
-    await runJava(
-      javaBin,
-      [
-        '-Xmx256m',
-        '-XX:TieredStopAtLevel=1',
-        '-XX:+UseSerialGC',
-        ...commonJvmArgs,
-        'kafka.tools.StorageTool',
-        'format',
-        '--cluster-id',
-        clusterId,
-        '--config',
-        propertiesFile,
-      ],
-      FORMAT_TIMEOUT_MS,
-    );
+    if (!formatted)
+      await runJava(
+        javaBin,
+        [
+          '-Xmx256m',
+          '-XX:TieredStopAtLevel=1',
+          '-XX:+UseSerialGC',
+          ...commonJvmArgs,
+          'kafka.tools.StorageTool',
+          'format',
+          '--cluster-id',
+          clusterId,
+          '--config',
+          propertiesFile,
+        ],
+        FORMAT_TIMEOUT_MS,
+      );
   } catch (error) {
     throw new Error(`kafka storage format failed (data dir kept: ${dataDir}): ${(error as Error).message}`, {
       cause: error,
@@ -127,7 +143,7 @@ async function startOnce(options: StartOnceOptions): Promise<RestartableKafkaHan
       javaOutFile,
       propertiesFile,
     });
-  const broker = new LocalBroker(await launch(), dataDir, launch);
+  const broker = new LocalBroker(await launch(), dataDir, launch, options.keep);
   await broker.adopt();
   activeBrokers.add(broker);
   installExitHook();
@@ -231,6 +247,7 @@ class LocalBroker {
     java: LaunchedJava,
     private readonly dataDir: string,
     private readonly launch: () => Promise<LaunchedJava>,
+    private readonly keep: boolean,
   ) {
     this.java = java;
   }
@@ -246,7 +263,7 @@ class LocalBroker {
    */
   async adopt(): Promise<void> {
     const { child } = this.java!;
-    await writeFile(join(this.dataDir, REMOVE_ON_EXIT), '');
+    if (!this.keep) await writeFile(join(this.dataDir, REMOVE_ON_EXIT), '');
     child.unref();
     for (const stream of [child.stdin, child.stdout, child.stderr]) {
       (stream as unknown as { unref?: () => void }).unref?.();
@@ -260,7 +277,7 @@ class LocalBroker {
       uninstallExitHookIfIdle();
       if (this.java) await stopJava(this.java.child, this.java.javaPid);
       this.java = undefined;
-      await rm(this.dataDir, { recursive: true, force: true });
+      if (!this.keep) await rm(this.dataDir, { recursive: true, force: true });
     })();
     return this.stopping;
   }
@@ -306,6 +323,8 @@ class LocalBroker {
 
 /** Marker file: the launcher removes the data dir after java exits only when it is there. */
 const REMOVE_ON_EXIT = '.remove-on-exit';
+/** Marks a data dir kept across runs: the launcher never removes it. */
+const KEEP = '.keep';
 
 /**
  * Ends java and then the launcher. java is signalled directly (not through the stdin pipe, which
