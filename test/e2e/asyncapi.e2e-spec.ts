@@ -81,7 +81,7 @@ describe('GET /asyncapi.json', () => {
   };
 
   beforeAll(async () => {
-    gateway = await startGateway();
+    gateway = await startGateway({ ASYNCAPI_KAFKA_SERVER: 'kafka.lienthong.example.gov.vn:9093' });
     integrator = await gateway.createAgency({ id: OWNER, roles: ['integrator'] });
     await register(PERMIT, permitV1, permitMetadata);
     await register(LEGACY, legacyV1, { ...permitMetadata, keyPointer: '/code', examples: [{ code: 'X1' }] });
@@ -118,7 +118,43 @@ describe('GET /asyncapi.json', () => {
       .all()
       .find((o) => o.channels().all()[0]?.address() === `lienthong.records.${PERMIT}`);
     expect(operation?.action()).toBe('send');
-    expect(document!.servers().all()[0]?.protocol()).toBe('kafka');
+    expect(
+      document!
+        .servers()
+        .all()
+        .map((server) => [server.host(), server.protocol()]),
+    ).toEqual([['kafka.lienthong.example.gov.vn:9093', 'kafka']]);
+    // What subscribers receive: their inbox topic and their webhook, each type a message of both.
+    const inbox = document!.channels().get('inbox');
+    expect(inbox?.address()).toBe('lienthong.inbox.{agency}');
+    expect(
+      inbox
+        ?.messages()
+        .all()
+        .map((m) => m.name()),
+    ).toEqual(expect.arrayContaining([`${PERMIT}.inbox`]));
+    expect(
+      document!
+        .channels()
+        .get('webhook')
+        ?.messages()
+        .all()
+        .map((m) => m.name()),
+    ).toEqual(expect.arrayContaining([`${PERMIT}.webhook`]));
+  });
+
+  it('never names the brokers the gateway itself uses', async () => {
+    const { text } = await fetchDocument();
+    for (const broker of gateway.config.kafkaBrokers) expect(text).not.toContain(broker);
+    const plain = await startGateway();
+    try {
+      const response = await fetch(`${plain.url}/asyncapi.json`);
+      const body = (await response.json()) as Record<string, unknown>;
+      expect(body['servers']).toBeUndefined();
+      expect(JSON.stringify(body)).not.toContain(plain.config.kafkaBrokers[0]!);
+    } finally {
+      await plain.close();
+    }
   });
 
   it('describes each message with the latest schema, its examples and the CloudEvents headers', async () => {

@@ -8,7 +8,13 @@ import {
   dataSchemaUri,
   recordTopic,
 } from '@lienthong/contracts';
-import { keyIsPersonalData } from '@lienthong/delivery';
+import {
+  DELIVERY_HEADERS,
+  GATEWAY_SIGNATURE_HEADER,
+  INBOX_TOPIC_PREFIX,
+  WEBHOOK_HEADERS,
+  keyIsPersonalData,
+} from '@lienthong/delivery';
 import type { SchemaVersion } from '@lienthong/registry';
 import { escapePointer, resolvePointer } from '@lienthong/schema';
 
@@ -41,7 +47,11 @@ export interface AsyncApiInput {
   latest: readonly SchemaVersion[];
   /** Looks up a registered version named by a `urn:lienthong:schema:<type>:<n>` reference. */
   lookup: (type: string, version: number) => SchemaVersion | undefined;
-  brokers: readonly string[];
+  /**
+   * The Kafka bootstrap address subscribers connect to (`ASYNCAPI_KAFKA_SERVER`); undefined =
+   * the document names no server, so the cluster's internal addresses are never published.
+   */
+  publicKafkaServer: string | undefined;
   /** Registry log position the document describes (changes whenever the registry does). */
   revision: string;
 }
@@ -84,7 +94,8 @@ export function buildAsyncApiDocument(input: AsyncApiInput): Json {
   const channels: Json = {};
   const operations: Json = {};
   const messages: Json = {};
-  for (const version of [...input.latest].sort((a, b) => a.type.localeCompare(b.type))) {
+  const sorted = [...input.latest].sort((a, b) => a.type.localeCompare(b.type));
+  for (const version of sorted) {
     include(version);
     const type = version.type;
     messages[type] = message(version);
@@ -103,6 +114,8 @@ export function buildAsyncApiDocument(input: AsyncApiInput): Json {
     };
   }
 
+  addDeliveries(sorted, channels, operations, messages);
+
   return {
     asyncapi: ASYNCAPI_VERSION,
     info: {
@@ -112,21 +125,160 @@ export function buildAsyncApiDocument(input: AsyncApiInput): Json {
         'Records accepted by the Lienthong gateway (POST /v1/messages/{type}), one Kafka topic per',
         'message type. Each Kafka record is a CloudEvents 1.0 event in binary content mode: the',
         'value is the publisher’s JSON body byte for byte, the attributes are `ce_` headers, and',
-        'the key is the value at the type’s key pointer. Generated from the schema registry;',
+        'the key is the value at the type’s key pointer. The router delivers each record to every',
+        'matching subscription: the `inbox` channel (`lienthong.inbox.{agency}`) and the `webhook`',
+        'channel describe what a subscriber receives. Generated from the schema registry;',
         '`info.version` is the registry log position it describes.',
       ].join(' '),
     },
     defaultContentType: RECORD_CONTENT_TYPE,
-    servers: {
-      kafka: {
-        host: input.brokers[0] ?? 'localhost:9092',
-        protocol: 'kafka',
-        description: `The Kafka cluster that holds the record topics (bootstrap: ${input.brokers.join(', ')}).`,
+    ...(input.publicKafkaServer !== undefined && {
+      servers: {
+        kafka: {
+          host: input.publicKafkaServer,
+          protocol: 'kafka',
+          description: 'The Kafka cluster subscribers read their inbox from (its public bootstrap address).',
+        },
       },
-    },
+    }),
     channels,
     operations,
     components: { schemas, messages },
+  };
+}
+
+/**
+ * The two ways a record reaches a subscriber: its Kafka inbox (`lienthong.inbox.{agency}`, one
+ * topic per agency, every subscription of the agency) and a webhook (an HTTPS POST to the
+ * subscription's URL, Standard Webhooks). Each type has one message per channel: the record
+ * projected for the subscription, with the headers of that channel.
+ */
+function addDeliveries(
+  latest: readonly SchemaVersion[],
+  channels: Json,
+  operations: Json,
+  messages: Json,
+): void {
+  const inbox: Json = {};
+  const webhook: Json = {};
+  for (const version of latest) {
+    const type = version.type;
+    inbox[type] = { $ref: `#/components/messages/${type}.inbox` };
+    webhook[type] = { $ref: `#/components/messages/${type}.webhook` };
+    messages[`${type}.inbox`] = deliveryMessage(version, 'inbox');
+    messages[`${type}.webhook`] = deliveryMessage(version, 'webhook');
+  }
+  channels['inbox'] = {
+    address: `${INBOX_TOPIC_PREFIX}{agency}`,
+    title: 'Inbox of a subscribing agency',
+    description:
+      'Everything the router delivers to one agency over Kafka: one record per matching subscription ' +
+      `(header ${DELIVERY_HEADERS.subscription}), its body projected for that subscription, signed by ` +
+      `the gateway (header ${GATEWAY_SIGNATURE_HEADER}, a detached JWS verifiable against /.well-known/jwks.json).` +
+      '\n\nHộp thư của cơ quan nhận dữ liệu: mỗi bản ghi được chuyển theo một đăng ký nhận dữ liệu, đã lọc và ký số.',
+    parameters: {
+      agency: {
+        description: 'Code of the subscribing agency (Decision 20/2020/QĐ-TTg), e.g. 000.00.00.H29.',
+      },
+    },
+    messages: inbox,
+    bindings: { kafka: { bindingVersion: KAFKA_BINDING_VERSION } },
+  };
+  channels['webhook'] = {
+    address: null,
+    title: 'Webhook of a subscription',
+    description:
+      "An HTTPS POST to the subscription's URL for each delivered record, signed per Standard Webhooks " +
+      `(${WEBHOOK_HEADERS.id}, ${WEBHOOK_HEADERS.timestamp}, ${WEBHOOK_HEADERS.signature}: an HMAC v1 signature and ` +
+      "the gateway's Ed25519 v1a). A 2xx answer is a delivery; anything else is retried, then dead-lettered." +
+      '\n\nWebhook của một đăng ký: bản ghi được gửi bằng HTTPS POST và ký theo chuẩn Standard Webhooks.',
+    messages: webhook,
+  };
+  operations['inbox.send'] = {
+    action: 'send',
+    channel: { $ref: '#/channels/inbox' },
+    summary: 'The router writes each delivery to the inbox of the subscribing agency.',
+    messages: latest.map((v) => ({ $ref: `#/channels/inbox/messages/${v.type}` })),
+  };
+  operations['webhook.send'] = {
+    action: 'send',
+    channel: { $ref: '#/channels/webhook' },
+    summary: "The router POSTs each delivery to the subscription's webhook URL.",
+    messages: latest.map((v) => ({ $ref: `#/channels/webhook/messages/${v.type}` })),
+  };
+}
+
+function deliveryMessage(version: SchemaVersion, channel: 'inbox' | 'webhook'): Json {
+  const { type, metadata } = version;
+  const keyPersonal = keyIsPersonalData(metadata.keyPointer, metadata.personalData);
+  const record = cloudEventsHeaders(version) as { required: string[]; properties: Json };
+  // Over HTTP the CloudEvents attributes are `ce-` headers (HTTP binding, binary mode).
+  const rename = (name: string): string =>
+    channel === 'webhook' && name.startsWith('ce_') ? `ce-${name.slice(3)}` : name;
+  const properties: Json = Object.fromEntries(
+    Object.entries(record.properties).map(([name, schema]) => [rename(name), schema]),
+  );
+  properties[DELIVERY_HEADERS.subscription] = {
+    type: 'string',
+    description: 'The subscription delivered to.',
+  };
+  properties[DELIVERY_HEADERS.keyPseudonym] = {
+    type: 'string',
+    const: 'hmac-sha256',
+    description: `Set when the key and ${rename(CE_HEADERS.subject)} are the subscription's keyed pseudonym of a personal record key.`,
+  };
+  properties[DELIVERY_HEADERS.command] = {
+    type: 'string',
+    description: 'The replay or redrive that made this delivery.',
+  };
+  properties[DELIVERY_HEADERS.publisherSignature] = {
+    type: 'string',
+    description:
+      "The publisher's detached JWS, forwarded when the body is the original bytes (no projection).",
+  };
+  const required = [...record.required.map(rename), DELIVERY_HEADERS.subscription];
+  if (channel === 'inbox') {
+    properties[GATEWAY_SIGNATURE_HEADER] = {
+      type: 'string',
+      description: "The gateway's detached JWS over the delivered body and its coordinates.",
+    };
+    required.push(GATEWAY_SIGNATURE_HEADER);
+  } else {
+    properties[WEBHOOK_HEADERS.id] = {
+      type: 'string',
+      description: 'The record id, the same on every retry.',
+    };
+    properties[WEBHOOK_HEADERS.timestamp] = { type: 'string', description: 'Unix seconds of this attempt.' };
+    properties[WEBHOOK_HEADERS.signature] = {
+      type: 'string',
+      description: 'v1,<HMAC> v1a,<Ed25519> signatures.',
+    };
+    required.push(WEBHOOK_HEADERS.id, WEBHOOK_HEADERS.timestamp, WEBHOOK_HEADERS.signature);
+  }
+  return {
+    name: `${type}.${channel}`,
+    title: `${metadata.description.en} (${channel === 'inbox' ? 'inbox delivery' : 'webhook delivery'})`,
+    summary: metadata.description.vi,
+    description: [
+      'The record as its subscription receives it: only the projected fields; personal data',
+      `(${metadata.personalData.join(', ') || 'none declared'}) only with subscribe-personal-data.`,
+      keyPersonal
+        ? `The key is personal data: without the grant it is a keyed pseudonym (${PSEUDONYM_NOTE}).`
+        : '',
+    ]
+      .filter((n) => n !== '')
+      .join(' '),
+    contentType: RECORD_CONTENT_TYPE,
+    headers: { type: 'object', required, properties },
+    payload: { $ref: `#/components/schemas/${schemaComponentKey(type, version.version)}` },
+    ...(channel === 'inbox' && {
+      bindings: {
+        kafka: {
+          key: { type: 'string', description: `The value at ${metadata.keyPointer}, or its pseudonym.` },
+          bindingVersion: KAFKA_BINDING_VERSION,
+        },
+      },
+    }),
   };
 }
 

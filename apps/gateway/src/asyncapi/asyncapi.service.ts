@@ -30,7 +30,7 @@ export class AsyncApiService {
     const document = buildAsyncApiDocument({
       latest,
       lookup: (type, version) => this.state.version(type, version),
-      brokers: this.config.kafkaBrokers,
+      publicKafkaServer: this.config.asyncApiKafkaServer,
       revision: String(offset + 1n),
     });
     this.cached = { offset, json: JSON.stringify(document) };

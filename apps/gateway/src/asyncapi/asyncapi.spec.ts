@@ -49,11 +49,15 @@ const citizen = {
   examples: [{ $ref: '#/$defs/id' }],
 };
 
-function build(latest: SchemaVersion[], all: SchemaVersion[] = latest): Record<string, unknown> {
+function build(
+  latest: SchemaVersion[],
+  all: SchemaVersion[] = latest,
+  publicKafkaServer: string | null = 'kafka.lienthong.example.gov.vn:9093',
+): Record<string, unknown> {
   return buildAsyncApiDocument({
     latest,
     lookup: (type, n) => all.find((v) => v.type === type && v.version === n),
-    brokers: ['kafka-1:9092', 'kafka-2:9092'],
+    publicKafkaServer: publicKafkaServer ?? undefined,
     revision: '42',
   });
 }
@@ -68,7 +72,7 @@ describe('buildAsyncApiDocument', () => {
   const at = (pointer: string): unknown => resolvePointer(document, pointer);
 
   it('has one channel, message and send operation per type on its record topic', () => {
-    expect(Object.keys(at('/channels') as object)).toEqual(['address', 'citizen']);
+    expect(Object.keys(at('/channels') as object)).toEqual(['address', 'citizen', 'inbox', 'webhook']);
     expect(at('/channels/citizen/address')).toBe('lienthong.records.citizen');
     expect(at('/operations/citizen.send')).toEqual({
       action: 'send',
@@ -78,7 +82,49 @@ describe('buildAsyncApiDocument', () => {
     });
     expect(at('/components/messages/citizen/payload')).toEqual({ $ref: '#/components/schemas/citizen.v1' });
     expect(at('/info/version')).toBe('42');
-    expect(at('/servers/kafka/host')).toBe('kafka-1:9092');
+    expect(at('/servers/kafka/host')).toBe('kafka.lienthong.example.gov.vn:9093');
+  });
+
+  it('names only the public Kafka server it is given, never the cluster the gateway uses', () => {
+    const without = build([addressV2, citizenV1], [addressV1, addressV2, citizenV1], null);
+    expect(without['servers']).toBeUndefined();
+    expect(JSON.stringify(document)).not.toMatch(/localhost|127\.0\.0\.1|:9092/);
+  });
+
+  it('describes what a subscriber receives: its inbox topic and its webhook, one message per type', () => {
+    expect(at('/channels/inbox/address')).toBe('lienthong.inbox.{agency}');
+    expect(at('/channels/inbox/parameters/agency/description')).toEqual(expect.any(String));
+    expect(Object.keys(at('/channels/inbox/messages') as object)).toEqual(['address', 'citizen']);
+    expect(at('/channels/webhook/address')).toBeNull();
+    expect(at('/operations/inbox.send/action')).toBe('send');
+    expect(at('/operations/webhook.send/messages')).toEqual([
+      { $ref: '#/channels/webhook/messages/address' },
+      { $ref: '#/channels/webhook/messages/citizen' },
+    ]);
+    const inbox = at('/components/messages/citizen.inbox/headers') as {
+      required: string[];
+      properties: object;
+    };
+    expect(inbox.required).toEqual(
+      expect.arrayContaining([
+        'ce_id',
+        'ce_subject',
+        'lienthong-subscription',
+        'lienthong-gateway-signature',
+      ]),
+    );
+    const webhook = at('/components/messages/citizen.webhook/headers') as {
+      required: string[];
+      properties: object;
+    };
+    expect(webhook.required).toEqual(
+      expect.arrayContaining(['ce-id', 'ce-subject', 'webhook-id', 'webhook-timestamp', 'webhook-signature']),
+    );
+    expect(Object.keys(webhook.properties).some((name) => name.startsWith('ce_'))).toBe(false);
+    expect(at('/components/messages/citizen.webhook/payload')).toEqual({
+      $ref: '#/components/schemas/citizen.v1',
+    });
+    expect(at('/components/messages/citizen.inbox/description')).toContain('/name');
   });
 
   it('rewrites references so that they resolve inside the AsyncAPI document', () => {

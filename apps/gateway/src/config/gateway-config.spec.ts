@@ -79,4 +79,16 @@ describe('loadGatewayConfig', () => {
   it('refuses a broker entry that is not host:port', () => {
     expect(() => loadGatewayConfig({ KAFKA_BROKERS: 'http://kafka:9092' })).toThrow(/host:port/);
   });
+
+  it('reads the public Kafka server of the AsyncAPI document, host:port only', () => {
+    const base = { KAFKA_BROKERS: 'localhost:9092' };
+    expect(loadGatewayConfig(base).asyncApiKafkaServer).toBeUndefined();
+    expect(
+      loadGatewayConfig({ ...base, ASYNCAPI_KAFKA_SERVER: 'kafka.lienthong.example.gov.vn:9093' })
+        .asyncApiKafkaServer,
+    ).toBe('kafka.lienthong.example.gov.vn:9093');
+    expect(() => loadGatewayConfig({ ...base, ASYNCAPI_KAFKA_SERVER: 'kafka://x' })).toThrow(
+      /ASYNCAPI_KAFKA_SERVER must be host:port/,
+    );
+  });
 });

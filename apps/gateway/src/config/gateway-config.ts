@@ -29,6 +29,8 @@ export interface GatewayConfig {
   issuer: string;
   /** Public base URL for absolute links in metadata (RFC 8414); undefined = the issuer or the request. */
   publicUrl: string | undefined;
+  /** Kafka bootstrap address the AsyncAPI document names for subscribers; undefined = none. */
+  asyncApiKafkaServer: string | undefined;
   /** Private JWKS of the gateway's signing keys (file); undefined = generate for this process. */
   signingKeysFile: string | undefined;
   /** Private JWKS of the router's Ed25519 webhook key (`v1a`); its public half is published. */
@@ -95,6 +97,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     retryAfterSeconds: read.int('RETRY_AFTER_SECONDS', 5, 1, 3_600),
     issuer: env['GATEWAY_ISSUER'] || `http://${env['HOST'] ?? '127.0.0.1'}:${env['PORT'] || '8080'}`,
     publicUrl: env['GATEWAY_PUBLIC_URL'] || undefined,
+    asyncApiKafkaServer: env['ASYNCAPI_KAFKA_SERVER'] || undefined,
     signingKeysFile: env['GATEWAY_SIGNING_KEYS_FILE'] || undefined,
     webhookSigningKeyFile: env['WEBHOOK_SIGNING_KEY_FILE'] || undefined,
     auditSigningKeyFile: env['AUDIT_SIGNING_KEY_FILE'] || undefined,
@@ -124,6 +127,14 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   };
   if (config.publicUrl !== undefined && !/^https?:\/\/[^/?#]+\/?$/.test(config.publicUrl)) {
     read.problem('GATEWAY_PUBLIC_URL must be an http(s) origin, e.g. https://lienthong.example.gov.vn');
+  }
+  if (
+    config.asyncApiKafkaServer !== undefined &&
+    !/^[A-Za-z0-9.-]+:[0-9]{1,5}(,[A-Za-z0-9.-]+:[0-9]{1,5})*$/.test(config.asyncApiKafkaServer)
+  ) {
+    read.problem(
+      'ASYNCAPI_KAFKA_SERVER must be host:port (comma-separated for several), e.g. kafka.lienthong.example.gov.vn:9093',
+    );
   }
   if (config.kafkaReplicationFactor === 0) read.problem('KAFKA_REPLICATION_FACTOR must be -1 or at least 1');
   read.throwIfInvalid('Invalid configuration');
