@@ -12,8 +12,6 @@ import type { WrittenRecord } from './messages.dto.js';
  * writing replica's clock (kafkajs CreateTime), which may run behind the claiming replica's.
  */
 const SEARCH_MARGIN_MS = 60_000;
-/** A claim whose start is unknown (written by an older gateway) is searched this far back. */
-const UNKNOWN_START_LOOKBACK_MS = 24 * 3_600_000;
 
 /**
  * Finds the records an earlier attempt of an idempotent publish wrote, so that a retry which
@@ -29,9 +27,9 @@ export class PublishRecovery {
   constructor(@Inject(KAFKA_CLIENT) private readonly kafka: Kafka) {}
 
   /**
-   * The records tagged `tag` in `type`'s topic written since `firstStartedAt` (epoch ms; 0 when
-   * unknown), by index in the request (0 for a single publish). Rejects when Kafka cannot be read
-   * to the end within `timeoutMs`: the caller must then neither write nor answer from nothing.
+   * The records tagged `tag` in `type`'s topic written since `firstStartedAt` (epoch ms), by index
+   * in the request (0 for a single publish). Rejects when Kafka cannot be read to the end within
+   * `timeoutMs`: the caller must then neither write nor answer from nothing.
    */
   async findWritten(
     type: string,
@@ -40,8 +38,7 @@ export class PublishRecovery {
     timeoutMs: number,
   ): Promise<Map<number, WrittenRecord>> {
     const topic = recordTopic(type);
-    const since =
-      firstStartedAt > 0 ? firstStartedAt - SEARCH_MARGIN_MS : Date.now() - UNKNOWN_START_LOOKBACK_MS;
+    const since = Math.max(0, firstStartedAt - SEARCH_MARGIN_MS);
     const ranges = await this.ranges(topic, since);
     const found = new Map<number, WrittenRecord>();
     if (ranges.size === 0) return found;
