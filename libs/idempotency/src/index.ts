@@ -12,11 +12,7 @@ export type {
   IdempotencyStore,
   StoredResponse,
 } from './idempotency-store.js';
-export {
-  IDEMPOTENCY_BATCH_INDEX_HEADER,
-  IDEMPOTENCY_RECORD_HEADER,
-  idempotencyRecordTag,
-} from './idempotency-record-tag.util.js';
+export { idempotencyRecordTag } from './idempotency-record-tag.util.js';
 export {
   IDEMPOTENCY_DEFAULT_TTL_MS,
   IdempotencyStoreError,

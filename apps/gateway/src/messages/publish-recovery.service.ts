@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CE_HEADERS, recordTopic } from '@lienthong/contracts';
-import { IDEMPOTENCY_BATCH_INDEX_HEADER, IDEMPOTENCY_RECORD_HEADER } from '@lienthong/idempotency';
-import { deleteConsumerGroup, headersAsStrings } from '@lienthong/kafka';
+import {
+  CE_HEADERS,
+  decodeKafkaHeaders,
+  IDEMPOTENCY_BATCH_INDEX_HEADER,
+  IDEMPOTENCY_RECORD_HEADER,
+  recordTopic,
+} from '@lienthong/contracts';
+import { deleteConsumerGroup } from '@lienthong/kafka';
 import type { Kafka } from 'kafkajs';
 import { KAFKA_CLIENT } from '../kafka/kafka.module.js';
 import type { WrittenRecord } from './messages.dto.js';
@@ -70,7 +75,7 @@ export class PublishRecovery {
               const offset = BigInt(message.offset);
               if (range === undefined || offset < range.first || offset > range.last)
                 return Promise.resolve();
-              const headers = headersAsStrings(message.headers);
+              const headers = decodeKafkaHeaders(message.headers);
               if (headers[IDEMPOTENCY_RECORD_HEADER] === tag) {
                 const index = Number(headers[IDEMPOTENCY_BATCH_INDEX_HEADER] ?? '0');
                 const id = headers[CE_HEADERS.id];

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { CE_HEADERS } from '@lienthong/contracts';
-import { DEAD_LETTER_TOPIC, DELIVERY_HEADERS } from '@lienthong/delivery';
-import { deleteConsumerGroup, headersAsStrings } from '@lienthong/kafka';
+import { CE_HEADERS, decodeKafkaHeaders, DELIVERY_HEADERS } from '@lienthong/contracts';
+import { DEAD_LETTER_TOPIC } from '@lienthong/delivery';
+import { deleteConsumerGroup } from '@lienthong/kafka';
 import type { Kafka } from 'kafkajs';
 
 /** One dead letter as the API lists it: where and why, never the payload. */
@@ -54,7 +54,7 @@ export async function scanDeadLetters(
         .run({
           autoCommit: false,
           eachMessage: ({ partition, message }) => {
-            const headers = headersAsStrings(message.headers);
+            const headers = decodeKafkaHeaders(message.headers);
             if (headers[DELIVERY_HEADERS.subscription] === subscriptionId) {
               found.push(view(partition, message.offset, headers));
             }

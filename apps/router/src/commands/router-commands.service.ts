@@ -1,19 +1,14 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { recordTopic } from '@lienthong/contracts';
+import { decodeKafkaHeaders, DELIVERY_HEADERS, recordTopic } from '@lienthong/contracts';
 import type { RedriveCommand, ReplayCommand, RouterCommand, Subscription } from '@lienthong/delivery';
-import {
-  DEAD_LETTER_TOPIC,
-  DELIVERY_HEADERS,
-  ROUTER_COMMAND_TOPIC,
-  parseRouterCommand,
-} from '@lienthong/delivery';
+import { DEAD_LETTER_TOPIC, ROUTER_COMMAND_TOPIC, parseRouterCommand } from '@lienthong/delivery';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { RouterConfig } from '../config/router-config.js';
 import { ROUTER_CONFIG } from '../config/router-config.js';
 import type { PoisonRecord, Undeliverable } from '../fanout/deliverer.service.js';
 import { Deliverer } from '../fanout/deliverer.service.js';
-import { readSourceRecord, stringHeaders } from '../fanout/routed-record.js';
+import { readSourceRecord } from '../fanout/routed-record.js';
 import { KeyPseudonyms } from '../fanout/key-pseudonyms.js';
 import type { Delivery } from '../fanout/subscription-matcher.js';
 import { subjectHasher } from '../disclosures/disclosure-log.js';
@@ -175,7 +170,7 @@ export class RouterCommands implements OnApplicationShutdown {
         const deliveries: Delivery[] = [];
         const undeliverable: Undeliverable[] = [];
         for (const m of messages) {
-          const headers = stringHeaders(m.headers);
+          const headers = decodeKafkaHeaders(m.headers);
           if (headers[DELIVERY_HEADERS.subscription] !== subscription.id) continue;
           if (Date.parse(headers[DELIVERY_HEADERS.deadLetteredAt] ?? '') < since) continue;
           const parked = unpark(this.registry.state, this.keys, m, 0);
