@@ -42,6 +42,19 @@ export function describeIdempotencyStoreContract(name: string, store: () => Idem
   /** The state a claim of `fingerprint` finds, with the claim itself left out. */
   const stateOf = async (scope: string, key: string, fingerprint: string, ttlMs = LONG_MS): Promise<string> =>
     (await claim(scope, key, fingerprint, ttlMs)).state;
+  /** Polls until a claim of `fingerprint` on `key-1` succeeds: what held the key expired. */
+  const untilClaimable = (scope: string, fingerprint: string, description: string): Promise<unknown> =>
+    pollUntil(async () => (await stateOf(scope, 'key-1', fingerprint)) === 'claimed', {
+      timeoutMs: EXPIRY_DEADLINE_MS,
+      description,
+    });
+  /** A claim of `fingerprint` on `key-1` finds the receipt stored for it. */
+  const expectReplay = async (scope: string, fingerprint: string): Promise<void> => {
+    expect(await claim(scope, 'key-1', fingerprint, LONG_MS)).toEqual({
+      state: 'completed',
+      response: RECEIPT_RESPONSE,
+    });
+  };
 
   describe(`${name} (IdempotencyStore contract)`, () => {
     it('claims a fresh key, then replays the completed response for the same request', async () => {
@@ -49,10 +62,7 @@ export function describeIdempotencyStoreContract(name: string, store: () => Idem
       expect(await stateOf(scope, 'key-1', FP_1)).toBe('claimed');
       expect(await store().complete(scope, 'key-1', FP_1, RECEIPT_RESPONSE, LONG_MS)).toBe('stored');
       for (let i = 0; i < 2; i++) {
-        expect(await claim(scope, 'key-1', FP_1, LONG_MS)).toEqual({
-          state: 'completed',
-          response: RECEIPT_RESPONSE,
-        });
+        await expectReplay(scope, FP_1);
       }
     });
 
@@ -61,10 +71,7 @@ export function describeIdempotencyStoreContract(name: string, store: () => Idem
       await claim(scope, 'key-1', FP_1, LONG_MS);
       await store().complete(scope, 'key-1', FP_1, RECEIPT_RESPONSE, LONG_MS);
       expect(await claim(scope, 'key-1', FP_2, LONG_MS)).toEqual({ state: 'mismatch' });
-      expect(await claim(scope, 'key-1', FP_1, LONG_MS)).toEqual({
-        state: 'completed',
-        response: RECEIPT_RESPONSE,
-      });
+      await expectReplay(scope, FP_1);
     });
 
     it('reports the claim held for the same request and a mismatch for another while the first runs', async () => {
@@ -116,10 +123,7 @@ export function describeIdempotencyStoreContract(name: string, store: () => Idem
       const scope = freshScope();
       expect(await stateOf(scope, 'key-1', FP_1, SHORT_MS)).toBe('claimed');
       expect(await stateOf(scope, 'key-1', FP_1)).toBe('held');
-      await pollUntil(async () => (await stateOf(scope, 'key-1', FP_1)) === 'claimed', {
-        timeoutMs: EXPIRY_DEADLINE_MS,
-        description: 'expired claim taken over',
-      });
+      await untilClaimable(scope, FP_1, 'expired claim taken over');
     });
 
     it('forgets a completed entry after its TTL', async () => {
@@ -127,27 +131,18 @@ export function describeIdempotencyStoreContract(name: string, store: () => Idem
       await claim(scope, 'key-1', FP_1, LONG_MS);
       await store().complete(scope, 'key-1', FP_1, RECEIPT_RESPONSE, SHORT_MS);
       expect(await stateOf(scope, 'key-1', FP_2)).toBe('mismatch');
-      await pollUntil(async () => (await stateOf(scope, 'key-1', FP_2)) === 'claimed', {
-        timeoutMs: EXPIRY_DEADLINE_MS,
-        description: 'completed entry expired',
-      });
+      await untilClaimable(scope, FP_2, 'completed entry expired');
     });
 
     it('never lets a late completion overwrite the entry of another fingerprint', async () => {
       const scope = freshScope();
       await claim(scope, 'key-1', FP_1, SHORT_MS);
-      await pollUntil(async () => (await stateOf(scope, 'key-1', FP_2)) === 'claimed', {
-        timeoutMs: EXPIRY_DEADLINE_MS,
-        description: 'expired claim taken over by another request',
-      });
+      await untilClaimable(scope, FP_2, 'expired claim taken over by another request');
       const late: StoredResponse = { ...RECEIPT_RESPONSE, body: '{"late":true}' };
       expect(await store().complete(scope, 'key-1', FP_1, late, LONG_MS)).toBe('mismatch');
       expect(await store().complete(scope, 'key-1', FP_2, RECEIPT_RESPONSE, LONG_MS)).toBe('stored');
       expect(await store().complete(scope, 'key-1', FP_1, late, LONG_MS)).toBe('mismatch');
-      expect(await claim(scope, 'key-1', FP_2, LONG_MS)).toEqual({
-        state: 'completed',
-        response: RECEIPT_RESPONSE,
-      });
+      await expectReplay(scope, FP_2);
     });
 
     it('keeps the first response when the same request completes twice', async () => {
@@ -156,10 +151,7 @@ export function describeIdempotencyStoreContract(name: string, store: () => Idem
       await store().complete(scope, 'key-1', FP_1, RECEIPT_RESPONSE, LONG_MS);
       const second: StoredResponse = { ...RECEIPT_RESPONSE, body: '{"second":true}' };
       expect(await store().complete(scope, 'key-1', FP_1, second, LONG_MS)).toBe('already-completed');
-      expect(await claim(scope, 'key-1', FP_1, LONG_MS)).toEqual({
-        state: 'completed',
-        response: RECEIPT_RESPONSE,
-      });
+      await expectReplay(scope, FP_1);
     });
 
     it('stores a completion whose claim already expired, as its effect happened', async () => {
@@ -205,10 +197,7 @@ export function describeIdempotencyStoreContract(name: string, store: () => Idem
       });
       expect(await store().claim(scope, 'key-1', FP_2, LONG_MS, LEASE_MS)).toEqual({ state: 'mismatch' });
       await store().complete(scope, 'key-1', FP_1, RECEIPT_RESPONSE, LONG_MS);
-      expect(await store().claim(scope, 'key-1', FP_1, LONG_MS, LEASE_MS)).toEqual({
-        state: 'completed',
-        response: RECEIPT_RESPONSE,
-      });
+      await expectReplay(scope, FP_1);
     });
 
     it('marks a claim ambiguous for its holder only, and keeps it', async () => {
