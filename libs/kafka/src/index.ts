@@ -4,6 +4,8 @@ export { RecordProducer } from './record-producer.js';
 export type { OutgoingRecord, RecordCoordinates } from './record-producer.js';
 export { deleteConsumerGroup, ensureTopics, isKafkaReachable } from './topic-admin.js';
 export type { TopicSpec } from './topic-admin.js';
+export { scanTopicRange, topicRangesSince } from './topic-range-scanner.js';
+export type { PartitionRange, TopicRangeScan } from './topic-range-scanner.js';
 export {
   encodeRecord,
   installKafkajsFastPath,
