@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DELIVERY_HEADERS } from '@lienthong/contracts';
 import type { Subscription } from '@lienthong/delivery';
 import {
   AUDIT_TOPIC,
   DEAD_LETTER_TOPIC,
-  DELIVERY_HEADERS,
   RETRY_TOPIC_PREFIX,
   fallbackPseudonymSecret,
   inboxTopic,

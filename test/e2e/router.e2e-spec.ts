@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { recordTopic } from '@lienthong/contracts';
 import {
-  DEAD_LETTER_TOPIC,
+  CE_HEADERS,
   DELIVERY_HEADERS,
   GATEWAY_SIGNATURE_HEADER,
+  PUBLISHER_SIGNATURE_HEADER,
+  recordTopic,
+} from '@lienthong/contracts';
+import {
+  DEAD_LETTER_TOPIC,
   ROUTER_COMMAND_FORMAT,
   ROUTER_COMMAND_TOPIC,
   inboxTopic,
@@ -181,7 +185,7 @@ describe('router: fan-out to inboxes and webhooks, retries, dead letters, audit,
     expect(record.headers['ce_type']).toBe(TYPE);
     expect(record.headers['ce_source']).toBe(publisher.id);
     expect(record.headers[DELIVERY_HEADERS.subscription]).toBe(subs['full']!.id);
-    expect(record.headers[DELIVERY_HEADERS.publisherSignature]).toBe(signature);
+    expect(record.headers[PUBLISHER_SIGNATURE_HEADER]).toBe(signature);
     const jwks = (await (await fetch(`${gateway.url}/.well-known/jwks.json`)).json()) as {
       keys: Record<string, unknown>[];
     };
@@ -220,7 +224,7 @@ describe('router: fan-out to inboxes and webhooks, retries, dead letters, audit,
       expect(Object.keys(payload).sort()).toEqual(['dossierCode', 'status']);
       expect(payload['status']).toBe('RECEIVED');
       // Changed bytes: the publisher's signature cannot be forwarded.
-      expect(r.headers[DELIVERY_HEADERS.publisherSignature]).toBeUndefined();
+      expect(r.headers[PUBLISHER_SIGNATURE_HEADER]).toBeUndefined();
     }
     // The healthy webhook: Standard Webhooks verified, v1a verified, no personal data.
     await pollUntil(() => ids.every((id) => healthy.received.some((w) => w.headers['webhook-id'] === id)), {
@@ -360,6 +364,38 @@ describe('router: fan-out to inboxes and webhooks, retries, dead letters, audit,
       .filter((r) => r.headers[DELIVERY_HEADERS.subscription] === subs['broken']!.id)
       .map((r) => r.headers['ce_id']);
     expect(deadIds.length).toBeGreaterThan(0);
+
+    // A dead letter whose subscription header is repeated (no Lienthong writer does that): the
+    // gateway's listing and the router's redrive decode it alike, the last value winning.
+    const parked = dlq.all.find((r) => r.headers[DELIVERY_HEADERS.subscription] === subs['broken']!.id)!;
+    const repeatedId = `repeated-${RUN}`;
+    await producer.send({
+      topic: DEAD_LETTER_TOPIC,
+      acks: -1,
+      messages: [
+        {
+          key: repeatedId,
+          value: parked.value,
+          headers: {
+            ...parked.headers,
+            [CE_HEADERS.id]: repeatedId,
+            [DELIVERY_HEADERS.subscription]: [subs['hooked']!.id, subs['broken']!.id],
+          },
+        },
+      ],
+    });
+    const listedIds = async (agency: TestAgency, subscription: string): Promise<unknown[]> => {
+      const response = await fetch(`${gateway.url}/v1/subscriptions/${subscription}/dead-letters`, {
+        headers: agency.auth(),
+      });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { deadLetters: { messageId?: string }[] };
+      return body.deadLetters.map((d) => d.messageId);
+    };
+    expect(await listedIds(broken, subs['broken']!.id)).toContain(repeatedId);
+    expect(await listedIds(hooked, subs['hooked']!.id)).not.toContain(repeatedId);
+    deadIds.push(repeatedId);
+
     const okBefore = failing.received.length;
     await producer.send({
       topic: ROUTER_COMMAND_TOPIC,

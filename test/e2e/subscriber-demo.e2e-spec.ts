@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { GATEWAY_SIGNATURE_HEADER, inboxTopic } from '@lienthong/delivery';
+import { GATEWAY_SIGNATURE_HEADER } from '@lienthong/contracts';
+import { inboxTopic } from '@lienthong/delivery';
 import { createKafkaClient } from '@lienthong/kafka';
 import { signDetached } from '@lienthong/trust';
 import type { Kafka, Producer } from 'kafkajs';

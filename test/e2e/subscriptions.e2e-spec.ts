@@ -1,13 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CE_HEADERS } from '@lienthong/contracts';
+import { CE_HEADERS, DELIVERY_HEADERS } from '@lienthong/contracts';
 import type { RouterCommand } from '@lienthong/delivery';
-import {
-  DEAD_LETTER_TOPIC,
-  DELIVERY_HEADERS,
-  ROUTER_COMMAND_TOPIC,
-  parseRouterCommand,
-} from '@lienthong/delivery';
+import { DEAD_LETTER_TOPIC, ROUTER_COMMAND_TOPIC, parseRouterCommand } from '@lienthong/delivery';
 import { createKafkaClient, ensureTopics } from '@lienthong/kafka';
 import { Webhook } from 'standardwebhooks';
 import type { TestAgency } from '../support/agencies.util.js';

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CE_HEADERS } from '@lienthong/contracts';
+import { CE_HEADERS, IDEMPOTENCY_RECORD_HEADER } from '@lienthong/contracts';
 import {
-  IDEMPOTENCY_RECORD_HEADER,
   RedisIdempotencyStore,
   idempotencyRecordTag,
   idempotencyScope,

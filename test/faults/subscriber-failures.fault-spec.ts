@@ -1,6 +1,7 @@
+import { DELIVERY_HEADERS } from '@lienthong/contracts';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DEAD_LETTER_TOPIC, DELIVERY_HEADERS, inboxTopic } from '@lienthong/delivery';
+import { DEAD_LETTER_TOPIC, inboxTopic } from '@lienthong/delivery';
 import { createKafkaClient, ensureTopics } from '@lienthong/kafka';
 import type { Kafka } from 'kafkajs';
 import type { TestAgency } from '../support/agencies.util.js';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer, IHeaders, Kafka } from 'kafkajs';
+import type { Consumer, Kafka } from 'kafkajs';
+import { decodeKafkaHeaders } from '@lienthong/contracts';
 
 export interface CollectedRecord {
   topic: string;
@@ -36,7 +37,7 @@ export class RecordCollector {
           offset: message.offset,
           key: message.key,
           value: message.value,
-          headers: stringHeaders(message.headers ?? {}),
+          headers: decodeKafkaHeaders(message.headers),
           timestamp: Number(message.timestamp),
         };
         this.all.push(record);
@@ -50,15 +51,6 @@ export class RecordCollector {
   async stop(): Promise<void> {
     await this.consumer.disconnect();
   }
-}
-
-function stringHeaders(headers: IHeaders): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    out[name] = Array.isArray(value) ? value.map(String).join(',') : String(value);
-  }
-  return out;
 }
 
 /** Sum of the high watermarks of a topic: how many records it has ever received. */

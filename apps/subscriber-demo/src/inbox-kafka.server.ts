@@ -1,3 +1,5 @@
+import type { KafkaHeaders } from '@lienthong/contracts';
+import { decodeKafkaHeaders } from '@lienthong/contracts';
 import { inboxTopic } from '@lienthong/delivery';
 import { KafkaParser, ServerKafka } from '@nestjs/microservices';
 import type { SubscriberConfig } from './subscriber-config.js';
@@ -15,13 +17,8 @@ export const INBOX_PATTERN = 'lienthong.inbox.${SUBSCRIBER_AGENCY}';
  */
 class RawRecordParser extends KafkaParser {
   override parse<T = unknown>(data: unknown): T {
-    const message = data as { headers?: Record<string, Buffer | string | (Buffer | string)[] | undefined> };
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(message.headers ?? {})) {
-      if (value === undefined) continue;
-      headers[name] = Array.isArray(value) ? value.map((v) => v.toString()).join(',') : value.toString();
-    }
-    return { ...message, headers } as T;
+    const message = data as { headers?: KafkaHeaders };
+    return { ...message, headers: decodeKafkaHeaders(message.headers) } as T;
   }
 }
 

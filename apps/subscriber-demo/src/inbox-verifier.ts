@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
-import { CE_HEADERS } from '@lienthong/contracts';
-import { DELIVERY_HEADERS, GATEWAY_SIGNATURE_HEADER, verifyDeliverySignature } from '@lienthong/delivery';
+import {
+  CE_HEADERS,
+  DELIVERY_HEADERS,
+  GATEWAY_SIGNATURE_HEADER,
+  PUBLISHER_SIGNATURE_HEADER,
+} from '@lienthong/contracts';
+import { verifyDeliverySignature } from '@lienthong/delivery';
 import type { AgencyKey } from '@lienthong/trust';
 import { TrustError, verifyPublisherSignature } from '@lienthong/trust';
 import type { JwksCache } from './jwks-cache.js';
@@ -85,7 +90,7 @@ export async function verifyInboxRecord(
     }
   }
 
-  const publisherSignature = h[DELIVERY_HEADERS.publisherSignature];
+  const publisherSignature = h[PUBLISHER_SIGNATURE_HEADER];
   if (publisherSignature) {
     const keys = source === null ? undefined : publisherKeys.get(source);
     if (!keys || !type) {

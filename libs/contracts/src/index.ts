@@ -3,10 +3,27 @@ export {
   CE_HEADERS,
   CLOUDEVENTS_SPEC_VERSION,
   CONTENT_TYPE_HEADER,
+  IDEMPOTENCY_BATCH_INDEX_HEADER,
+  IDEMPOTENCY_RECORD_HEADER,
+  PUBLISHER_SIGNATURE_HEADER,
   RECORD_CONTENT_TYPE,
   TRACEPARENT_HEADER,
-  dataSchemaUri,
 } from './records/cloudevents-headers.js';
+export type { KafkaHeaders } from './records/kafka-headers.js';
+export { decodeKafkaHeaders } from './records/kafka-headers.js';
+export {
+  REGISTRY_SCHEMA_URI_PREFIX,
+  parseRegistrySchemaUri,
+  registrySchemaUri,
+} from './records/schema-uri.js';
+export type { Traceparent } from './records/trace-context.js';
+export { parseTraceparent } from './records/trace-context.js';
+export type { DeadLetterReason } from './deliveries/delivery-headers.js';
+export {
+  DEAD_LETTER_REASONS,
+  DELIVERY_HEADERS,
+  GATEWAY_SIGNATURE_HEADER,
+} from './deliveries/delivery-headers.js';
 export {
   MESSAGE_TYPE_MAX_LENGTH,
   MESSAGE_TYPE_PATTERN,

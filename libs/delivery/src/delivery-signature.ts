@@ -2,8 +2,6 @@ import type { CryptoKey } from 'jose';
 import { flattenedVerify, importJWK } from 'jose';
 import { signCompactJws } from '@lienthong/trust';
 
-/** Kafka header carrying the gateway's detached JWS over the exact bytes delivered to an inbox. */
-export const GATEWAY_SIGNATURE_HEADER = 'lienthong-gateway-signature';
 /** `typ` of a delivery signature, so it cannot be mistaken for a token or a receipt. */
 export const DELIVERY_SIGNATURE_TYP = 'lienthong-delivery+jws';
 

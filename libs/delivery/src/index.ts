@@ -75,14 +75,7 @@ export {
   webhookSignedContent,
 } from './webhook-signature.js';
 export type { DeliverySignatureClaims, DeliverySigningKey, VerifiedDelivery } from './delivery-signature.js';
-export {
-  DELIVERY_SIGNATURE_TYP,
-  GATEWAY_SIGNATURE_HEADER,
-  signDelivery,
-  verifyDeliverySignature,
-} from './delivery-signature.js';
-export type { DeadLetterReason } from './delivery-headers.js';
-export { DEAD_LETTER_REASONS, DELIVERY_HEADERS } from './delivery-headers.js';
+export { DELIVERY_SIGNATURE_TYP, signDelivery, verifyDeliverySignature } from './delivery-signature.js';
 export type { RedriveCommand, ReplayCommand, RouterCommand } from './router-command.js';
 export {
   ROUTER_COMMAND_FORMAT,

@@ -1,8 +1,5 @@
 import { LienthongError } from '@lienthong/contracts';
 
-/** Name of the request header (draft-ietf-httpapi-idempotency-key-header, section "Syntax"). */
-export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
-
 /** Longest key accepted, in characters. */
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
 

@@ -3,13 +3,6 @@ import { isIdempotencyKey } from './idempotency-key.js';
 /** How long a completed request's response is replayed: 24 hours. */
 export const IDEMPOTENCY_DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
 
-/**
- * How long a claim holds without completion before another request may take the key over (a
- * replica that crashed mid-request must not block the key for a day). It must exceed the longest
- * a publish can take, Kafka retries included, or a slow first request and its retry both write.
- */
-export const IDEMPOTENCY_DEFAULT_IN_FLIGHT_TTL_MS = 2 * 60 * 1000;
-
 /** The response replayed for a repeated request: status, the headers worth repeating, the body. */
 export interface StoredResponse {
   status: number;
@@ -18,17 +11,6 @@ export interface StoredResponse {
   /** The body as sent (the gateway's responses are JSON text). */
   body: string;
 }
-
-/** What `begin` found. */
-export type BeginResult =
-  /** The key was free and is now held by this request: process it, then `complete` or `abandon`. */
-  | { state: 'claimed' }
-  /** The same request is being processed elsewhere: 409. */
-  | { state: 'in-flight' }
-  /** The same request already completed: replay `response`, write nothing. */
-  | { state: 'completed'; response: StoredResponse }
-  /** The key was used with another request fingerprint (in flight or completed): 422. */
-  | { state: 'mismatch' };
 
 /** What `complete` did. */
 export type CompleteResult =
@@ -77,8 +59,6 @@ export type ClaimResult =
  * must satisfy `isIdempotencyKey`; `fingerprint` identifies the request (see `requestFingerprint`).
  */
 export interface IdempotencyStore {
-  /** Claims the key for `inFlightTtlMs`, or reports who holds it. */
-  begin(scope: string, key: string, fingerprint: string, inFlightTtlMs: number): Promise<BeginResult>;
   /**
    * Stores the response of a claimed request for `ttlMs`. Never overwrites an entry of another
    * fingerprint, nor an earlier completion of the same one.
@@ -91,14 +71,8 @@ export interface IdempotencyStore {
     ttlMs: number,
   ): Promise<CompleteResult>;
   /**
-   * Releases an in-flight claim of `fingerprint` whose request failed without a durable effect
-   * (e.g. 503 from Kafka), so a retry may proceed. True when a claim was released; a completed
-   * entry or another fingerprint's entry is left alone.
-   */
-  abandon(scope: string, key: string, fingerprint: string): Promise<boolean>;
-  /**
    * Claims the key for an attempt that may write (a claim with a token and start time, kept for
-   * `ttlMs`), or reports who holds it. Entries written by `begin` count as stale claims.
+   * `ttlMs`), or reports who holds it.
    */
   claim(
     scope: string,

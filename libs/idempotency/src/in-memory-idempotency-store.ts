@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type {
-  BeginResult,
   ClaimResult,
   CompleteResult,
   IdempotencyClaim,
@@ -24,15 +23,25 @@ export interface InMemoryIdempotencyStoreOptions {
   sweepIntervalMs?: number;
 }
 
-interface Entry {
+interface EntryCommon {
   fingerprint: string;
   expiresAtMs: number;
-  /** Absent while the request is in flight. */
-  response?: StoredResponse;
-  /** Present on claims made by `claim`/`takeOver`; a `begin` claim has none. */
-  claim?: IdempotencyClaim;
   chars: number;
 }
+
+/** In flight: the attempt holding the key. */
+interface HeldEntry extends EntryCommon {
+  claim: IdempotencyClaim;
+  response?: undefined;
+}
+
+/** Answered: the response replayed to a retry. */
+interface CompletedEntry extends EntryCommon {
+  response: StoredResponse;
+  claim?: undefined;
+}
+
+type Entry = HeldEntry | CompletedEntry;
 
 /**
  * A single-replica `IdempotencyStore`: a map whose entries expire, swept periodically. Full of
@@ -60,26 +69,6 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     return this.entries.size;
   }
 
-  begin(scope: string, key: string, fingerprint: string, inFlightTtlMs: number): Promise<BeginResult> {
-    return settle((): BeginResult => {
-      assertStoreArguments(key, fingerprint, inFlightTtlMs);
-      const id = entryId(scope, key);
-      const nowMs = this.now();
-      const existing = this.live(id, nowMs);
-      if (existing !== undefined) {
-        if (existing.fingerprint !== fingerprint) return { state: 'mismatch' };
-        if (existing.response === undefined) return { state: 'in-flight' };
-        return { state: 'completed', response: existing.response };
-      }
-      const chars = id.length + fingerprint.length;
-      if (this.wouldOverflow(chars, nowMs)) {
-        throw new IdempotencyStoreFullError(`idempotency store holds ${this.entries.size} unexpired entries`);
-      }
-      this.put(id, { fingerprint, expiresAtMs: nowMs + inFlightTtlMs, chars });
-      return { state: 'claimed' };
-    });
-  }
-
   complete(
     scope: string,
     key: string,
@@ -99,19 +88,6 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
       const chars = id.length + fingerprint.length + responseChars(stored);
       this.put(id, { fingerprint, expiresAtMs: nowMs + ttlMs, response: stored, chars });
       return 'stored';
-    });
-  }
-
-  abandon(scope: string, key: string, fingerprint: string): Promise<boolean> {
-    return settle((): boolean => {
-      assertStoreArguments(key, fingerprint);
-      const id = entryId(scope, key);
-      const existing = this.live(id, this.now());
-      if (existing === undefined || existing.fingerprint !== fingerprint || existing.response !== undefined) {
-        return false;
-      }
-      this.remove(id);
-      return true;
     });
   }
 
@@ -149,14 +125,14 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
       const existing = this.live(id, nowMs);
       // Released or expired meanwhile: the key is free, so this is a first claim again.
       if (existing === undefined) return this.claimNow(id, fingerprint, ttlMs, leaseMs, nowMs);
-      const held = claimOf(existing);
       if (
         existing.fingerprint !== fingerprint ||
-        existing.response !== undefined ||
-        held.token !== staleToken
+        existing.claim === undefined ||
+        existing.claim.token !== staleToken
       ) {
         return this.found(existing, fingerprint);
       }
+      const held = existing.claim;
       const claim = newClaim(nowMs, held.firstStartedAt, held.attempt + 1, leaseMs);
       this.put(id, { ...existing, expiresAtMs: nowMs + ttlMs, claim, chars: existing.chars });
       return { state: 'claimed', claim };
@@ -227,20 +203,11 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   private found(existing: Entry, fingerprint: string): ClaimResult {
     if (existing.fingerprint !== fingerprint) return { state: 'mismatch' };
     if (existing.response !== undefined) return { state: 'completed', response: existing.response };
-    return { state: 'held', claim: claimOf(existing) };
+    return { state: 'held', claim: existing.claim };
   }
 
-  private holds(
-    entry: Entry | undefined,
-    fingerprint: string,
-    token: string,
-  ): entry is Entry & { claim: IdempotencyClaim } {
-    return (
-      entry !== undefined &&
-      entry.fingerprint === fingerprint &&
-      entry.response === undefined &&
-      entry.claim?.token === token
-    );
+  private holds(entry: Entry | undefined, fingerprint: string, token: string): entry is HeldEntry {
+    return entry !== undefined && entry.fingerprint === fingerprint && entry.claim?.token === token;
   }
 
   private live(id: string, nowMs: number): Entry | undefined {
@@ -287,16 +254,6 @@ function newClaim(
     leaseUntil: startedAt + leaseMs,
     ambiguous: false,
   };
-}
-
-/**
- * A `begin` claim has no token, start time or lease: it reads as a first attempt whose lease has
- * lapsed and whose start is unknown (0), so a takeover searches as far back as the caller allows.
- */
-function claimOf(entry: Entry): IdempotencyClaim {
-  return (
-    entry.claim ?? { token: '', startedAt: 0, firstStartedAt: 0, attempt: 1, leaseUntil: 0, ambiguous: false }
-  );
 }
 
 /** Runs synchronous store logic behind the interface's promise: a throw becomes a rejection. */

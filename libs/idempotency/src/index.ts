@@ -1,5 +1,4 @@
 export {
-  IDEMPOTENCY_KEY_HEADER,
   IDEMPOTENCY_KEY_MAX_LENGTH,
   IDEMPOTENCY_KEY_PATTERN,
   idempotencyScope,
@@ -7,26 +6,18 @@ export {
   readIdempotencyKey,
 } from './idempotency-key.js';
 export type {
-  BeginResult,
   ClaimResult,
   CompleteResult,
   IdempotencyClaim,
   IdempotencyStore,
   StoredResponse,
 } from './idempotency-store.js';
+export { idempotencyRecordTag } from './idempotency-record-tag.util.js';
 export {
-  IDEMPOTENCY_BATCH_INDEX_HEADER,
-  IDEMPOTENCY_RECORD_HEADER,
-  idempotencyRecordTag,
-} from './idempotency-record-tag.util.js';
-export {
-  IDEMPOTENCY_DEFAULT_IN_FLIGHT_TTL_MS,
   IDEMPOTENCY_DEFAULT_TTL_MS,
   IdempotencyStoreError,
   IdempotencyStoreFullError,
 } from './idempotency-store.js';
-export type { IdempotencyStoreConfig } from './idempotency-store.factory.js';
-export { createIdempotencyStore } from './idempotency-store.factory.js';
 export type { InMemoryIdempotencyStoreOptions } from './in-memory-idempotency-store.js';
 export { InMemoryIdempotencyStore } from './in-memory-idempotency-store.js';
 export type { RedisIdempotencyStoreOptions } from './redis-idempotency-store.js';

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type {
-  BeginResult,
   ClaimResult,
   CompleteResult,
   IdempotencyClaim,
@@ -40,26 +39,34 @@ export type RedisIdempotencyStoreOptions = RedisStoreCommon &
 
 /**
  * Entry layout, one JSON string per key, expiring with the key:
- * `{"v":1,"fp":"<fingerprint>","state":"in-flight"}` (a `begin` claim), or
  * `{"v":1,"fp":…,"state":"in-flight","tok":"<token>","t0":<ms>,"t1":<ms>,"n":<attempt>,"lu":<ms>[,"amb":1]}`
- * (a `claim`: this attempt's start, the first attempt's start, the lease, ambiguous once marked), then
+ * (a claim: this attempt's start, the first attempt's start, the lease, ambiguous once marked), then
  * `{"v":1,"fp":"<fingerprint>","state":"completed","response":{status,headers,body}}`.
  */
-interface EncodedEntry {
+type EncodedEntry = EncodedClaim | EncodedCompletion;
+
+interface EncodedClaim {
   v: 1;
   fp: string;
-  state: 'in-flight' | 'completed';
-  response?: StoredResponse;
-  tok?: string;
-  t0?: number;
-  t1?: number;
-  n?: number;
-  lu?: number;
+  state: 'in-flight';
+  response?: undefined;
+  tok: string;
+  t0: number;
+  t1: number;
+  n: number;
+  lu: number;
   amb?: 1;
 }
 
+interface EncodedCompletion {
+  v: 1;
+  fp: string;
+  state: 'completed';
+  response: StoredResponse;
+}
+
 // Lua runs atomically in Redis, so the fingerprint check and the write cannot interleave with
-// another replica's begin, complete or abandon (Redis `EVAL`, "Atomicity of scripts").
+// another replica's claim or completion (Redis `EVAL`, "Atomicity of scripts").
 const COMPLETE_LUA = `
 local current = redis.call('GET', KEYS[1])
 if current then
@@ -72,16 +79,6 @@ redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 return 'stored'
 `;
 
-const ABANDON_LUA = `
-local current = redis.call('GET', KEYS[1])
-if not current then return 0 end
-local ok, entry = pcall(cjson.decode, current)
-if not ok or type(entry) ~= 'table' then return -1 end
-if entry.fp ~= ARGV[1] or entry.state ~= 'in-flight' then return 0 end
-redis.call('DEL', KEYS[1])
-return 1
-`;
-
 // A takeover replaces the claim only if it still is the stale one named by its token, keeping
 // the first attempt's start (t1); a key found free is claimed afresh (ARGV[6]).
 const TAKE_OVER_LUA = `
@@ -92,13 +89,12 @@ if not current then
 end
 local ok, entry = pcall(cjson.decode, current)
 if not ok or type(entry) ~= 'table' then return {-1, current} end
-if entry.fp ~= ARGV[1] or entry.state ~= 'in-flight' or (entry.tok or '') ~= ARGV[2] then
+if entry.fp ~= ARGV[1] or entry.state ~= 'in-flight' or entry.tok ~= ARGV[2] then
   return {0, current}
 end
 entry.tok = ARGV[3]
 entry.t0 = tonumber(ARGV[4])
-entry.t1 = entry.t1 or 0
-entry.n = (entry.n or 1) + 1
+entry.n = entry.n + 1
 entry.lu = tonumber(ARGV[4]) + tonumber(ARGV[7])
 entry.amb = nil
 local encoded = cjson.encode(entry)
@@ -124,17 +120,16 @@ return 1
 `;
 
 /**
- * An `IdempotencyStore` in Redis (7 or later), shared by every gateway replica. `begin` is one
+ * An `IdempotencyStore` in Redis (7 or later), shared by every gateway replica. `claim` is one
  * `SET key <in-flight> PX ttl NX GET`: it claims a free key, or returns the entry holding it,
- * atomically and in one round trip. `complete` and `abandon` are Lua scripts that compare the
- * fingerprint before writing.
+ * atomically and in one round trip. The other writes are Lua scripts that compare the
+ * fingerprint (and the claim's token) before writing.
  */
 export class RedisIdempotencyStore implements IdempotencyStore {
   readonly keyPrefix: string;
   private readonly redis: Redis;
   private readonly ownsConnection: boolean;
   private readonly completeScript: RedisScript;
-  private readonly abandonScript: RedisScript;
   private readonly takeOverScript: RedisScript;
   private readonly settleClaimScript: RedisScript;
   private closing: Promise<void> | undefined;
@@ -149,7 +144,6 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       this.ownsConnection = true;
     }
     this.completeScript = new RedisScript(this.redis, COMPLETE_LUA);
-    this.abandonScript = new RedisScript(this.redis, ABANDON_LUA);
     this.takeOverScript = new RedisScript(this.redis, TAKE_OVER_LUA);
     this.settleClaimScript = new RedisScript(this.redis, SETTLE_CLAIM_LUA);
   }
@@ -157,18 +151,6 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   /** The Redis key of an entry: the scope is escaped so that its first unescaped `:` ends it. */
   redisKey(scope: string, key: string): string {
     return `${this.keyPrefix}${escapeKeySegment(scope)}:${key}`;
-  }
-
-  async begin(scope: string, key: string, fingerprint: string, inFlightTtlMs: number): Promise<BeginResult> {
-    assertStoreArguments(key, fingerprint, inFlightTtlMs);
-    const redisKey = this.redisKey(scope, key);
-    const claim = JSON.stringify({ v: 1, fp: fingerprint, state: 'in-flight' } satisfies EncodedEntry);
-    const previous = await this.redis.set(redisKey, claim, 'PX', inFlightTtlMs, 'NX', 'GET');
-    if (previous === null) return { state: 'claimed' };
-    const entry = decodeEntry(previous, redisKey);
-    if (entry.fp !== fingerprint) return { state: 'mismatch' };
-    if (entry.response === undefined) return { state: 'in-flight' };
-    return { state: 'completed', response: entry.response };
   }
 
   async complete(
@@ -180,7 +162,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   ): Promise<CompleteResult> {
     assertStoreArguments(key, fingerprint, ttlMs);
     const redisKey = this.redisKey(scope, key);
-    const entry: EncodedEntry = {
+    const entry: EncodedCompletion = {
       v: 1,
       fp: fingerprint,
       state: 'completed',
@@ -200,14 +182,6 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       default:
         throw new IdempotencyStoreError(`${redisKey} does not hold an idempotency entry`);
     }
-  }
-
-  async abandon(scope: string, key: string, fingerprint: string): Promise<boolean> {
-    assertStoreArguments(key, fingerprint);
-    const redisKey = this.redisKey(scope, key);
-    const outcome = await this.abandonScript.run(redisKey, fingerprint);
-    if (outcome === -1) throw new IdempotencyStoreError(`${redisKey} does not hold an idempotency entry`);
-    return outcome === 1;
   }
 
   async claim(
@@ -249,7 +223,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       String(leaseMs),
     )) as [number, string];
     const entry = decodeEntry(outcome[1], redisKey);
-    if (outcome[0] === 1) return { state: 'claimed', claim: claimOf(entry) };
+    if (outcome[0] === 1 && entry.state === 'in-flight') return { state: 'claimed', claim: claimOf(entry) };
     return found(entry, fingerprint);
   }
 
@@ -340,7 +314,8 @@ function decodeEntry(text: string, redisKey: string): EncodedEntry {
   if (typeof parsed === 'object' && parsed !== null) {
     const { v, fp, state, response } = parsed as Record<string, unknown>;
     if (v === 1 && typeof fp === 'string') {
-      if (state === 'in-flight') return decodeClaim(parsed as Record<string, unknown>, fp);
+      const claim = state === 'in-flight' ? decodeClaim(parsed as Record<string, unknown>, fp) : undefined;
+      if (claim !== undefined) return claim;
       const stored = state === 'completed' ? toStoredResponse(response) : undefined;
       if (stored !== undefined) return { v, fp, state: 'completed', response: stored };
     }
@@ -348,31 +323,26 @@ function decodeEntry(text: string, redisKey: string): EncodedEntry {
   throw new IdempotencyStoreError(`${redisKey} does not hold an idempotency entry`);
 }
 
-function decodeClaim(entry: Record<string, unknown>, fp: string): EncodedEntry {
-  const decoded: EncodedEntry = { v: 1, fp, state: 'in-flight' };
+/** A claim with its token, times and lease; anything less is not one of our entries. */
+function decodeClaim(entry: Record<string, unknown>, fp: string): EncodedClaim | undefined {
   const { tok, t0, t1, n, lu, amb } = entry;
-  if (typeof tok === 'string') decoded.tok = tok;
-  if (typeof t0 === 'number') decoded.t0 = t0;
-  if (typeof t1 === 'number') decoded.t1 = t1;
-  if (typeof n === 'number') decoded.n = n;
-  if (typeof lu === 'number') decoded.lu = lu;
-  if (amb === 1 || amb === true) decoded.amb = 1;
-  return decoded;
+  if (typeof tok !== 'string' || typeof t0 !== 'number' || typeof t1 !== 'number') return undefined;
+  if (typeof n !== 'number' || typeof lu !== 'number') return undefined;
+  return { v: 1, fp, state: 'in-flight', tok, t0, t1, n, lu, ...((amb === 1 || amb === true) && { amb: 1 }) };
 }
 
-function freshClaim(fingerprint: string, nowMs: number, leaseMs: number): EncodedEntry {
+function freshClaim(fingerprint: string, nowMs: number, leaseMs: number): EncodedClaim {
   const tok = randomUUID();
   return { v: 1, fp: fingerprint, state: 'in-flight', tok, t0: nowMs, t1: nowMs, n: 1, lu: nowMs + leaseMs };
 }
 
-/** A `begin` claim (no token, times or lease) reads as a lapsed first attempt whose start is unknown (0). */
-function claimOf(entry: EncodedEntry): IdempotencyClaim {
+function claimOf(entry: EncodedClaim): IdempotencyClaim {
   return {
-    token: entry.tok ?? '',
-    startedAt: entry.t0 ?? 0,
-    firstStartedAt: entry.t1 ?? 0,
-    attempt: entry.n ?? 1,
-    leaseUntil: entry.lu ?? 0,
+    token: entry.tok,
+    startedAt: entry.t0,
+    firstStartedAt: entry.t1,
+    attempt: entry.n,
+    leaseUntil: entry.lu,
     ambiguous: entry.amb === 1,
   };
 }

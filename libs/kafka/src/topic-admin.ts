@@ -1,4 +1,4 @@
-import type { IHeaders, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 
 export interface TopicSpec {
   topic: string;
@@ -68,14 +68,4 @@ export async function deleteConsumerGroup(kafka: Kafka, groupId: string): Promis
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
-}
-
-/** Kafka headers as UTF-8 strings; a repeated header's values are joined with commas. */
-export function headersAsStrings(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (value === undefined) continue;
-    out[name] = Array.isArray(value) ? value.map(String).join(',') : String(value);
-  }
-  return out;
 }

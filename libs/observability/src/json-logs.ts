@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { DynamicModule, LogLevel } from '@nestjs/common';
+import { GATEWAY_SIGNATURE_HEADER, PUBLISHER_SIGNATURE_HEADER } from '@lienthong/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { MicroserviceParams } from 'nestjs-pino';
 import { LoggerModule } from 'nestjs-pino';
@@ -43,8 +44,8 @@ const SECRET_HEADERS = [
   'cookie',
   'set-cookie',
   'lienthong-signature',
-  'lienthong-gateway-signature',
-  'lienthong-publisher-signature',
+  GATEWAY_SIGNATURE_HEADER,
+  PUBLISHER_SIGNATURE_HEADER,
   'idempotency-key',
   'webhook-signature',
 ];

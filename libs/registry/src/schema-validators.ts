@@ -1,4 +1,4 @@
-import { LienthongError } from '@lienthong/contracts';
+import { LienthongError, parseRegistrySchemaUri } from '@lienthong/contracts';
 import { CompiledSchema, compileUntrustedSchema, resolvePointer } from '@lienthong/schema';
 import type { RegistryState } from './registry-state.js';
 import type { SchemaRegistrationInput } from './schema-registry.js';
@@ -14,8 +14,6 @@ export type UntrustedCompile = (
 /** The production compile: `compileUntrustedSchema` (meta-schema, strict, RE2, limits, no remote refs). */
 export const safeCompile: UntrustedCompile = (document, refs) =>
   compileUntrustedSchema(document, { references: refs }).validate;
-
-const REGISTRY_REF = /^urn:lienthong:schema:([a-z0-9.-]+):([0-9]+)$/;
 
 /**
  * Compiled validators per registered version, built on first use and kept: validation never
@@ -62,8 +60,8 @@ export class SchemaValidators {
       for (const [key, value] of Object.entries(node)) {
         if (key === '$ref' && typeof value === 'string') {
           const uri = value.split('#')[0]!;
-          const match = REGISTRY_REF.exec(uri);
-          const target = match ? this.state.version(match[1]!, Number(match[2])) : undefined;
+          const named = parseRegistrySchemaUri(uri);
+          const target = named ? this.state.version(named.type, named.version) : undefined;
           if (target && !found.has(uri)) found.set(uri, target.schema);
         } else {
           visit(value);

@@ -19,12 +19,9 @@ export type {
 export { COMPATIBILITY_RULES } from './compatibility/compatibility-rules.js';
 export type { CompatibilityRule } from './compatibility/compatibility-rules.js';
 export {
-  REGISTRY_SCHEMA_URI_PREFIX,
   SCHEMA_SAFETY_DEFAULTS,
   assertSchemaIsSafe,
   compileUntrustedSchema,
-  parseRegistrySchemaUri,
-  registrySchemaUri,
 } from './safe-schema/schema-safety.js';
 export type {
   CompiledUntrustedSchema,

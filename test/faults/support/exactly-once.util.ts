@@ -2,8 +2,12 @@
 // in Kafka": idempotent publishers that retry until they hold a receipt, and the read-back check.
 import { randomBytes } from 'node:crypto';
 import { expect } from '@jest/globals';
-import { CE_HEADERS, recordTopic } from '@lienthong/contracts';
-import { IDEMPOTENCY_BATCH_INDEX_HEADER, IDEMPOTENCY_RECORD_HEADER } from '@lienthong/idempotency';
+import {
+  CE_HEADERS,
+  IDEMPOTENCY_BATCH_INDEX_HEADER,
+  IDEMPOTENCY_RECORD_HEADER,
+  recordTopic,
+} from '@lienthong/contracts';
 import { createKafkaClient } from '@lienthong/kafka';
 import { verifyReceipt } from '@lienthong/trust';
 import { pollUntil } from '../../support/poll-until.util.js';

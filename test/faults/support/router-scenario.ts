@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { DELIVERY_HEADERS } from '@lienthong/delivery';
 import type { TestAgency } from '../../support/agencies.util.js';
 import type { RunningGateway } from '../../support/gateway.util.js';
 import type { CollectedRecord } from '../../support/record-collector.util.js';
+import { DELIVERY_HEADERS } from '@lienthong/contracts';
 
 /**
  * What the router fault scenarios share: a record type of their own (so no other test's

@@ -3,18 +3,16 @@ import {
   CE_HEADERS,
   CLOUDEVENTS_SPEC_VERSION,
   CONTENT_TYPE_HEADER,
-  RECORD_CONTENT_TYPE,
-  TRACEPARENT_HEADER,
-  dataSchemaUri,
-  recordTopic,
-} from '@lienthong/contracts';
-import {
   DELIVERY_HEADERS,
   GATEWAY_SIGNATURE_HEADER,
-  INBOX_TOPIC_PREFIX,
-  WEBHOOK_HEADERS,
-  keyIsPersonalData,
-} from '@lienthong/delivery';
+  PUBLISHER_SIGNATURE_HEADER,
+  RECORD_CONTENT_TYPE,
+  TRACEPARENT_HEADER,
+  parseRegistrySchemaUri,
+  registrySchemaUri,
+  recordTopic,
+} from '@lienthong/contracts';
+import { INBOX_TOPIC_PREFIX, WEBHOOK_HEADERS, keyIsPersonalData } from '@lienthong/delivery';
 import type { SchemaVersion } from '@lienthong/registry';
 import { escapePointer, resolvePointer } from '@lienthong/schema';
 
@@ -25,7 +23,6 @@ export const ASYNCAPI_MEDIA_TYPE = `application/vnd.aai.asyncapi+json;version=${
 const KAFKA_BINDING_VERSION = '0.5.0';
 
 const DRAFT_07 = /^https?:\/\/json-schema\.org\/draft-07\/schema#?$/;
-const REGISTRY_REF = /^urn:lienthong:schema:([a-z0-9.-]+):([0-9]+)$/;
 /** Keywords whose values are data, not schemas: a `$ref` member inside them is not a reference. */
 const DATA_KEYWORDS = new Set(['const', 'enum', 'examples', 'default']);
 /** Keywords whose value maps names to subschemas: its members are names, not keywords. */
@@ -231,7 +228,7 @@ function deliveryMessage(version: SchemaVersion, channel: 'inbox' | 'webhook'): 
     type: 'string',
     description: 'The replay or redrive that made this delivery.',
   };
-  properties[DELIVERY_HEADERS.publisherSignature] = {
+  properties[PUBLISHER_SIGNATURE_HEADER] = {
     type: 'string',
     description:
       "The publisher's detached JWS, forwarded when the body is the original bytes (no projection).",
@@ -330,7 +327,7 @@ function message(version: SchemaVersion): Json {
 
 /** The Kafka headers the gateway sets on every record (CloudEvents Kafka binding, section 3.2). */
 function cloudEventsHeaders(version: SchemaVersion): Json {
-  const dataschema = dataSchemaUri(version.type, version.version);
+  const dataschema = registrySchemaUri(version.type, version.version);
   return {
     type: 'object',
     required: [
@@ -389,7 +386,7 @@ function exampleHeaders(version: SchemaVersion, payload: unknown): Json {
     [CE_HEADERS.source]: version.metadata.owner,
     [CE_HEADERS.type]: version.type,
     [CE_HEADERS.time]: '2026-01-01T00:00:00.000Z',
-    [CE_HEADERS.dataschema]: dataSchemaUri(version.type, version.version),
+    [CE_HEADERS.dataschema]: registrySchemaUri(version.type, version.version),
     [CE_HEADERS.subject]: typeof key === 'string' || typeof key === 'number' ? String(key) : '',
     [CONTENT_TYPE_HEADER]: RECORD_CONTENT_TYPE,
   };
@@ -420,8 +417,8 @@ function rewriteReferences(
     let target: SchemaVersion | undefined;
     if (uri === '' || uri === rootId) target = version;
     else {
-      const match = REGISTRY_REF.exec(uri);
-      target = match ? lookup(match[1]!, Number(match[2])) : undefined;
+      const named = parseRegistrySchemaUri(uri);
+      target = named ? lookup(named.type, named.version) : undefined;
       if (target) referenced.push(target);
     }
     if (!target) return reference;

@@ -5,14 +5,18 @@ import {
   CE_HEADERS,
   CLOUDEVENTS_SPEC_VERSION,
   CONTENT_TYPE_HEADER,
+  registrySchemaUri,
+  IDEMPOTENCY_BATCH_INDEX_HEADER,
+  IDEMPOTENCY_RECORD_HEADER,
   LienthongError,
-  RECORD_CONTENT_TYPE,
-  TRACEPARENT_HEADER,
-  dataSchemaUri,
   newRecordId,
+  RECORD_CONTENT_TYPE,
   recordTopic,
   toProblemDetails,
   unknownTypeError,
+  TRACEPARENT_HEADER,
+  PUBLISHER_SIGNATURE_HEADER,
+  parseTraceparent,
 } from '@lienthong/contracts';
 import type { OutgoingRecord, RecordCoordinates } from '@lienthong/kafka';
 import { RecordProducer } from '@lienthong/kafka';
@@ -22,7 +26,6 @@ import type { CompiledSchema } from '@lienthong/schema';
 import { parseStrictJson, splitJsonArray } from '@lienthong/schema';
 import type { AgencyKey } from '@lienthong/trust';
 import { ReceiptSigner, parseAgencyJwks, sha256Base64url, verifyPublisherSignature } from '@lienthong/trust';
-import { IDEMPOTENCY_BATCH_INDEX_HEADER, IDEMPOTENCY_RECORD_HEADER } from '@lienthong/idempotency';
 import { LienthongMetrics, stopwatch } from '@lienthong/observability';
 import type { IHeaders } from 'kafkajs';
 import { GatewayAudit } from '../audit/gateway-audit.service.js';
@@ -31,12 +34,6 @@ import { GATEWAY_CONFIG } from '../config/gateway-config.js';
 import type { BatchItemResult, BatchResult, PublishContext, PublishResult } from './messages.dto.js';
 import { parseTypeName } from '../schemas/schemas.dto.js';
 import { MAX_BATCH_RECORDS } from './messages.dto.js';
-
-/** W3C Trace Context `traceparent`, version 00 (section 3.2). */
-const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
-
-/** Kafka header carrying the publisher's detached JWS to subscribers, untouched. */
-export const PUBLISHER_SIGNATURE_HEADER = 'lienthong-publisher-signature';
 
 type RejectedItemProblem = Extract<BatchItemResult, { status: 'rejected' }>['problem'];
 
@@ -312,7 +309,7 @@ export class MessagesService {
       });
     }
     const key = schema.recordKey(payload);
-    if (context.traceparent !== undefined && !TRACEPARENT.test(context.traceparent)) {
+    if (context.traceparent !== undefined && !parseTraceparent(context.traceparent)) {
       throw new LienthongError('invalid-header', {
         detail: 'traceparent must follow W3C Trace Context version 00.',
         detailVi: 'traceparent phải theo chuẩn W3C Trace Context phiên bản 00.',
@@ -325,7 +322,7 @@ export class MessagesService {
       [CE_HEADERS.source]: context.agencyId,
       [CE_HEADERS.type]: schema.type,
       [CE_HEADERS.time]: acceptedAt.toISOString(),
-      [CE_HEADERS.dataschema]: dataSchemaUri(schema.type, schema.version),
+      [CE_HEADERS.dataschema]: registrySchemaUri(schema.type, schema.version),
       [CE_HEADERS.subject]: key,
       [CONTENT_TYPE_HEADER]: RECORD_CONTENT_TYPE,
     };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { LienthongError } from '@lienthong/contracts';
+import { CONTENT_TYPE_HEADER, LienthongError, RECORD_CONTENT_TYPE } from '@lienthong/contracts';
 import type { RouterCommand } from '@lienthong/delivery';
 import { ROUTER_COMMAND_FORMAT, ROUTER_COMMAND_TOPIC, routerCommandMessage } from '@lienthong/delivery';
 import { RecordProducer, ensureTopics } from '@lienthong/kafka';
@@ -90,7 +90,7 @@ export class SubscriptionCommandsService {
       const message = routerCommandMessage(command);
       await this.producer.send(ROUTER_COMMAND_TOPIC, {
         ...message,
-        headers: { 'content-type': 'application/json' },
+        headers: { [CONTENT_TYPE_HEADER]: RECORD_CONTENT_TYPE },
       });
     } catch (cause) {
       throw this.unavailable(cause);

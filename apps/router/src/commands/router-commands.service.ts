@@ -1,52 +1,40 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { recordTopic } from '@lienthong/contracts';
+import { decodeKafkaHeaders, DELIVERY_HEADERS, recordTopic } from '@lienthong/contracts';
 import type { RedriveCommand, ReplayCommand, RouterCommand, Subscription } from '@lienthong/delivery';
-import {
-  DEAD_LETTER_TOPIC,
-  DELIVERY_HEADERS,
-  ROUTER_COMMAND_TOPIC,
-  parseRouterCommand,
-} from '@lienthong/delivery';
+import { DEAD_LETTER_TOPIC, ROUTER_COMMAND_TOPIC, parseRouterCommand } from '@lienthong/delivery';
+import type { PartitionRange } from '@lienthong/kafka';
+import { scanTopicRange, topicRangesSince } from '@lienthong/kafka';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { RouterConfig } from '../config/router-config.js';
 import { ROUTER_CONFIG } from '../config/router-config.js';
 import type { PoisonRecord, Undeliverable } from '../fanout/deliverer.service.js';
 import { Deliverer } from '../fanout/deliverer.service.js';
-import { readSourceRecord, stringHeaders } from '../fanout/routed-record.js';
+import { readSourceRecord } from '../fanout/routed-record.js';
 import { KeyPseudonyms } from '../fanout/key-pseudonyms.js';
 import type { Delivery } from '../fanout/subscription-matcher.js';
 import { subjectHasher } from '../disclosures/disclosure-log.js';
 import { SubscriptionMatcher } from '../fanout/subscription-matcher.js';
-import { KAFKA_CLIENT, RouterKafka } from '../kafka/router-kafka.module.js';
+import { KAFKA_CLIENT } from '../kafka/router-kafka.module.js';
 import { RouterRegistry } from '../registry/router-registry.module.js';
 import { unpark } from '../retries/retry-consumer.service.js';
-
-/** Start and end (exclusive) offsets of one partition to read. */
-interface PartitionRange {
-  partition: number;
-  start: bigint;
-  end: bigint;
-}
 
 /**
  * Runs replay and redrive commands from `lienthong.router.commands`, one at a time, committing
  * each only once it completed. Each command reads a fixed range of offsets (from the requested
  * time, or the start of the dead letters, up to the end as it was when the command started)
- * with a throw-away consumer group whose offsets are set before it joins, and delivers to the
- * one subscription named.
+ * with `scanTopicRange`, and delivers to the one subscription named.
  */
 @Injectable()
 export class RouterCommands implements OnApplicationShutdown {
   private readonly logger = new Logger('Commands');
   private consumer: Consumer | undefined;
   private readonly matcher: SubscriptionMatcher;
-  private readonly running = new Set<Consumer>();
-  private stopped = false;
+  /** Aborts the scans of commands still running at shutdown; they are not committed. */
+  private readonly stopping = new AbortController();
 
   constructor(
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
-    private readonly routerKafka: RouterKafka,
     private readonly registry: RouterRegistry,
     private readonly deliverer: Deliverer,
     @Inject(ROUTER_CONFIG) private readonly config: RouterConfig,
@@ -87,8 +75,7 @@ export class RouterCommands implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    await Promise.all([...this.running].map((c) => c.disconnect().catch(() => undefined)));
+    this.stopping.abort();
     await this.consumer?.disconnect();
   }
 
@@ -115,21 +102,10 @@ export class RouterCommands implements OnApplicationShutdown {
 
   private async replay(command: ReplayCommand, subscription: Subscription): Promise<{ delivered: number }> {
     const since = Date.parse(command.since);
-    const admin = await this.routerKafka.sharedAdmin();
-    const existing = new Set(await admin.listTopics());
     let delivered = 0;
     for (const type of subscription.types) {
       const topic = recordTopic(type);
-      if (!existing.has(topic)) continue;
-      const [starts, ends] = await Promise.all([
-        admin.fetchTopicOffsetsByTimestamp(topic, since),
-        admin.fetchTopicOffsets(topic),
-      ]);
-      const ranges = ends.map((e) => ({
-        partition: e.partition,
-        start: BigInt(starts.find((s) => s.partition === e.partition)?.offset ?? e.high),
-        end: BigInt(e.high),
-      }));
+      const ranges = await topicRangesSince(this.kafka, topic, since);
       delivered += await this.readRange(command, topic, ranges, async (messages, partition) => {
         const deliveries: Delivery[] = [];
         const poison: PoisonRecord[] = [];
@@ -160,22 +136,13 @@ export class RouterCommands implements OnApplicationShutdown {
 
   private async redrive(command: RedriveCommand, subscription: Subscription): Promise<{ delivered: number }> {
     const since = command.since !== undefined ? Date.parse(command.since) : 0;
-    const admin = await this.routerKafka.sharedAdmin();
-    const [starts, ends] = await Promise.all([
-      admin.fetchTopicOffsetsByTimestamp(DEAD_LETTER_TOPIC, since),
-      admin.fetchTopicOffsets(DEAD_LETTER_TOPIC),
-    ]);
-    const ranges = ends.map((e) => ({
-      partition: e.partition,
-      start: BigInt(starts.find((s) => s.partition === e.partition)?.offset ?? e.low),
-      end: BigInt(e.high),
-    }));
+    const ranges = await topicRangesSince(this.kafka, DEAD_LETTER_TOPIC, since);
     return {
       delivered: await this.readRange(command, DEAD_LETTER_TOPIC, ranges, async (messages) => {
         const deliveries: Delivery[] = [];
         const undeliverable: Undeliverable[] = [];
         for (const m of messages) {
-          const headers = stringHeaders(m.headers);
+          const headers = decodeKafkaHeaders(m.headers);
           if (headers[DELIVERY_HEADERS.subscription] !== subscription.id) continue;
           if (Date.parse(headers[DELIVERY_HEADERS.deadLetteredAt] ?? '') < since) continue;
           const parked = unpark(this.registry.state, this.keys, m, 0);
@@ -194,8 +161,9 @@ export class RouterCommands implements OnApplicationShutdown {
   }
 
   /**
-   * Reads `[start, end)` of each partition of `topic` with a throw-away group and hands each
-   * fetched batch to `handle`; resolves when every partition reached its end.
+   * Reads `[start, end)` of each partition of `topic` (`scanTopicRange`) and hands each fetched
+   * batch to `handle`; rejects when shutdown stopped the scan first, so the command is not
+   * committed and runs again.
    */
   private async readRange(
     command: RouterCommand,
@@ -203,52 +171,17 @@ export class RouterCommands implements OnApplicationShutdown {
     ranges: PartitionRange[],
     handle: (messages: KafkaMessage[], partition: number) => Promise<number>,
   ): Promise<number> {
-    const pending = ranges.filter((r) => r.start < r.end);
-    if (pending.length === 0 || this.stopped) return 0;
-    const groupId = `${this.config.consumerGroup}-${command.kind}-${command.commandId}`;
-    const admin = await this.routerKafka.sharedAdmin();
-    await admin.setOffsets({
-      groupId,
-      topic,
-      partitions: pending.map((r) => ({ partition: r.partition, offset: r.start.toString() })),
-    });
-    const remaining = new Map(pending.map((r) => [r.partition, r.end]));
     let count = 0;
-    let finish: () => void = () => undefined;
-    let fail: (error: unknown) => void = () => undefined;
-    const done = new Promise<void>((resolve, reject) => {
-      finish = resolve;
-      fail = reject;
+    const { complete } = await scanTopicRange(this.kafka, {
+      topic,
+      ranges,
+      groupId: `${this.config.consumerGroup}-${command.kind}-${command.commandId}`,
+      signal: this.stopping.signal,
+      onBatch: async (messages, partition) => {
+        count += await handle(messages, partition);
+      },
     });
-    const consumer = this.kafka.consumer({ groupId, sessionTimeout: 30_000, retry: { retries: 5 } });
-    this.running.add(consumer);
-    consumer.on(consumer.events.CRASH, (event) => {
-      if (!event.payload.restart) fail(event.payload.error);
-    });
-    try {
-      await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatch: async (payload) => {
-          const { batch } = payload;
-          const end = remaining.get(batch.partition);
-          if (end === undefined) return;
-          const messages = batch.messages.filter((m) => BigInt(m.offset) < end);
-          if (messages.length > 0) count += await handle(messages, batch.partition);
-          await payload.heartbeat();
-          if (BigInt(batch.lastOffset()) + 1n >= end) {
-            remaining.delete(batch.partition);
-            if (remaining.size === 0) finish();
-          }
-        },
-      });
-      await done;
-      return count;
-    } finally {
-      this.running.delete(consumer);
-      await consumer.disconnect().catch(() => undefined);
-      await admin.deleteGroups([groupId]).catch(() => undefined);
-    }
+    if (!complete) throw new Error(`${command.kind} ${command.commandId} stopped before the end of ${topic}`);
+    return count;
   }
 }

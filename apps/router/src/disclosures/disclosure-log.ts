@@ -1,6 +1,10 @@
 import type { DisclosureChannel, DisclosureDelivery, DisclosureEvent } from '@lienthong/contracts';
-import { DISCLOSURE_EVENT_FORMAT, DISCLOSURE_TOPIC, subjectHash } from '@lienthong/contracts';
-import { DELIVERY_HEADERS } from '@lienthong/delivery';
+import {
+  DELIVERY_HEADERS,
+  DISCLOSURE_EVENT_FORMAT,
+  DISCLOSURE_TOPIC,
+  subjectHash,
+} from '@lienthong/contracts';
 import type { Message } from 'kafkajs';
 import type { Delivery } from '../fanout/subscription-matcher.js';
 

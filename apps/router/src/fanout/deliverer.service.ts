@@ -1,13 +1,11 @@
 import { randomInt } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CE_HEADERS } from '@lienthong/contracts';
+import type { DeadLetterReason } from '@lienthong/contracts';
+import { CE_HEADERS, DELIVERY_HEADERS, GATEWAY_SIGNATURE_HEADER } from '@lienthong/contracts';
 import type { AuditFacts } from '@lienthong/audit';
-import type { DeadLetterReason } from '@lienthong/delivery';
 import {
   DEAD_LETTER_TOPIC,
-  DELIVERY_HEADERS,
   encodeDisclosureFacts,
-  GATEWAY_SIGNATURE_HEADER,
   inboxTopic,
   signDelivery,
   signWebhook,

@@ -1,12 +1,7 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { CE_HEADERS } from '@lienthong/contracts';
+import { CE_HEADERS, DELIVERY_HEADERS } from '@lienthong/contracts';
 import type { Subscription } from '@lienthong/delivery';
-import {
-  DELIVERY_HEADERS,
-  fallbackPseudonymSecret,
-  keyPseudonym,
-  newPseudonymSecret,
-} from '@lienthong/delivery';
+import { fallbackPseudonymSecret, keyPseudonym, newPseudonymSecret } from '@lienthong/delivery';
 import type { RegistryRecord, SchemaVersionCommand } from '@lienthong/registry';
 import { REGISTRY_RECORD_FORMAT, RegistryState } from '@lienthong/registry';
 import { unpark } from '../retries/retry-consumer.service.js';

@@ -1,7 +1,6 @@
-import { CE_HEADERS } from '@lienthong/contracts';
+import { CE_HEADERS, DELIVERY_HEADERS } from '@lienthong/contracts';
 import type { Subscription } from '@lienthong/delivery';
 import {
-  DELIVERY_HEADERS,
   fallbackPseudonymSecret,
   keyIsPersonalData,
   keyPseudonym,

@@ -1,6 +1,6 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { RECORD_TOPIC_PREFIX, recordTopic } from '@lienthong/contracts';
+import { decodeKafkaHeaders, RECORD_TOPIC_PREFIX, recordTopic } from '@lienthong/contracts';
 import { LienthongMetrics } from '@lienthong/observability';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { RouterConfig } from '../config/router-config.js';
@@ -11,7 +11,7 @@ import type { PoisonRecord } from './deliverer.service.js';
 import { Deliverer } from './deliverer.service.js';
 import { KeyPseudonyms } from './key-pseudonyms.js';
 import type { SourceRecord } from './routed-record.js';
-import { readSourceRecord, stringHeaders } from './routed-record.js';
+import { readSourceRecord } from './routed-record.js';
 import type { Delivery } from './subscription-matcher.js';
 import { subjectHasher } from '../disclosures/disclosure-log.js';
 import { SubscriptionMatcher } from './subscription-matcher.js';
@@ -158,7 +158,7 @@ export class RecordConsumer implements OnApplicationShutdown {
           origin: `${source.topic}/${source.partition}/${source.offset}`,
           key: source.key,
           value: source.value,
-          headers: stringHeaders(source.headers),
+          headers: decodeKafkaHeaders(source.headers),
           reason: read.poison,
         });
         continue;
@@ -173,7 +173,7 @@ export class RecordConsumer implements OnApplicationShutdown {
           origin: read.record.origin,
           key: source.key,
           value: source.value,
-          headers: stringHeaders(source.headers),
+          headers: decodeKafkaHeaders(source.headers),
           reason: `cannot be routed: ${error instanceof Error ? error.message : String(error)}`,
         });
       }

@@ -1,6 +1,12 @@
-import { CE_HEADERS, CONTENT_TYPE_HEADER, TRACEPARENT_HEADER } from '@lienthong/contracts';
+import {
+  CE_HEADERS,
+  CONTENT_TYPE_HEADER,
+  decodeKafkaHeaders,
+  parseRegistrySchemaUri,
+  PUBLISHER_SIGNATURE_HEADER,
+  TRACEPARENT_HEADER,
+} from '@lienthong/contracts';
 import type { CloudEventAttribute } from '@lienthong/delivery';
-import { DELIVERY_HEADERS } from '@lienthong/delivery';
 import type { IHeaders } from 'kafkajs';
 
 /** A record as consumed from `lienthong.records.<type>`. */
@@ -35,20 +41,9 @@ export interface RoutedRecord {
 
 const CARRIED = [...Object.values(CE_HEADERS), CONTENT_TYPE_HEADER, TRACEPARENT_HEADER];
 
-/** Kafka headers as strings (the gateway writes UTF-8 strings; the last of a repeated one wins). */
-export function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (value === undefined) continue;
-    const last = Array.isArray(value) ? value[value.length - 1] : value;
-    if (last !== undefined) out[name] = last.toString();
-  }
-  return out;
-}
-
 /** Reads a record; a reason instead when it cannot be routed (a poison record). */
 export function readSourceRecord(source: SourceRecord): { record: RoutedRecord } | { poison: string } {
-  const headers = stringHeaders(source.headers);
+  const headers = decodeKafkaHeaders(source.headers);
   const messageId = headers[CE_HEADERS.id];
   const type = headers[CE_HEADERS.type];
   const publisher = headers[CE_HEADERS.source];
@@ -68,7 +63,7 @@ export function readSourceRecord(source: SourceRecord): { record: RoutedRecord }
     if (value !== undefined) carried[name] = value;
   }
   const dataschema = headers[CE_HEADERS.dataschema];
-  const version = dataschema ? Number(dataschema.slice(dataschema.lastIndexOf(':') + 1)) : NaN;
+  const schema = dataschema === undefined ? undefined : parseRegistrySchemaUri(dataschema);
   return {
     record: {
       origin: `${source.topic}/${source.partition}/${source.offset}`,
@@ -79,7 +74,7 @@ export function readSourceRecord(source: SourceRecord): { record: RoutedRecord }
       type,
       publisher,
       acceptedAt: time,
-      schemaVersion: Number.isSafeInteger(version) ? version : undefined,
+      schemaVersion: schema?.version,
       attributes: {
         id: messageId,
         source: publisher,
@@ -88,7 +83,7 @@ export function readSourceRecord(source: SourceRecord): { record: RoutedRecord }
         ...(dataschema !== undefined ? { dataschema } : {}),
       },
       carried,
-      publisherSignature: headers[DELIVERY_HEADERS.publisherSignature],
+      publisherSignature: headers[PUBLISHER_SIGNATURE_HEADER],
     },
   };
 }

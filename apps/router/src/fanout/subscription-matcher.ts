@@ -1,6 +1,6 @@
 import type { DisclosureFacts, Subscription } from '@lienthong/delivery';
-import { DELIVERY_HEADERS, disclosureFacts, matchesFilter, projectPayload } from '@lienthong/delivery';
-import { TRACEPARENT_HEADER } from '@lienthong/contracts';
+import { disclosureFacts, matchesFilter, projectPayload } from '@lienthong/delivery';
+import { DELIVERY_HEADERS, TRACEPARENT_HEADER, PUBLISHER_SIGNATURE_HEADER } from '@lienthong/contracts';
 import type { RegistryState } from '@lienthong/registry';
 import type { KeyPseudonyms } from './key-pseudonyms.js';
 import type { RoutedRecord } from './routed-record.js';
@@ -118,7 +118,7 @@ export class SubscriptionMatcher {
     else delete carried[TRACEPARENT_HEADER];
     // The publisher signed the original bytes: forward it only with those bytes.
     if (!changed && record.publisherSignature)
-      carried[DELIVERY_HEADERS.publisherSignature] = record.publisherSignature;
+      carried[PUBLISHER_SIGNATURE_HEADER] = record.publisherSignature;
     if (commandId) carried[DELIVERY_HEADERS.command] = commandId;
     const key = this.keys.required(subscription, record.type)
       ? this.keys.apply(subscription, carried, record.key)

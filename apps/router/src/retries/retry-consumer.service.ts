@@ -1,14 +1,13 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CE_HEADERS } from '@lienthong/contracts';
-import { DELIVERY_HEADERS, decodeDisclosureFacts } from '@lienthong/delivery';
+import { CE_HEADERS, decodeKafkaHeaders, DELIVERY_HEADERS } from '@lienthong/contracts';
+import { decodeDisclosureFacts } from '@lienthong/delivery';
 import type { RegistryState } from '@lienthong/registry';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { RouterConfig } from '../config/router-config.js';
 import { ROUTER_CONFIG } from '../config/router-config.js';
 import type { Undeliverable } from '../fanout/deliverer.service.js';
 import { Deliverer } from '../fanout/deliverer.service.js';
-import { stringHeaders } from '../fanout/routed-record.js';
 import { KeyPseudonyms } from '../fanout/key-pseudonyms.js';
 import type { Delivery } from '../fanout/subscription-matcher.js';
 import { KAFKA_CLIENT, retryTopic } from '../kafka/router-kafka.module.js';
@@ -37,7 +36,7 @@ export function unpark(
   message: Pick<KafkaMessage, 'key' | 'value' | 'headers'>,
   attempts?: number,
 ): { delivery: Delivery } | { undeliverable: Undeliverable } | undefined {
-  const headers = stringHeaders(message.headers);
+  const headers = decodeKafkaHeaders(message.headers);
   const subscriptionId = headers[DELIVERY_HEADERS.subscription];
   const messageId = headers[CE_HEADERS.id];
   if (!subscriptionId || !messageId || message.value === null) return undefined;
@@ -137,7 +136,7 @@ export class RetryConsumer implements OnApplicationShutdown {
     const due: KafkaMessage[] = [];
     let waitUntil: number | undefined;
     for (const message of batch.messages) {
-      const dueAt = Number(stringHeaders(message.headers)[DELIVERY_HEADERS.dueAt] ?? 0);
+      const dueAt = Number(decodeKafkaHeaders(message.headers)[DELIVERY_HEADERS.dueAt] ?? 0);
       if (dueAt > now) {
         waitUntil = dueAt;
         break;

@@ -14,12 +14,24 @@ export const CE_HEADERS = {
 } as const;
 
 export const CONTENT_TYPE_HEADER = 'content-type';
-/** W3C Trace Context header, carried from HTTP into Kafka. */
+/** W3C Trace Context header, carried from HTTP into Kafka (see `parseTraceparent`). */
 export const TRACEPARENT_HEADER = 'traceparent';
 export const CLOUDEVENTS_SPEC_VERSION = '1.0';
 export const RECORD_CONTENT_TYPE = 'application/json';
 
-/** The `ce_dataschema` URI naming one version of a registered schema. */
-export function dataSchemaUri(type: string, version: number): string {
-  return `urn:lienthong:schema:${type}:${version}`;
-}
+/**
+ * The publisher's detached JWS over the body, bound to the type and a time. The gateway writes it
+ * on the accepted record; the router forwards it to subscribers only when the body is the
+ * original bytes (no projection).
+ */
+export const PUBLISHER_SIGNATURE_HEADER = 'lienthong-publisher-signature';
+
+/**
+ * On every record published with an Idempotency-Key: a digest of its scope and key
+ * (`idempotencyRecordTag` in `@lienthong/idempotency`). A retry that takes over a stale claim
+ * looks for it to learn whether an earlier attempt's write landed (docs/reliability.md).
+ */
+export const IDEMPOTENCY_RECORD_HEADER = 'lienthong-idempotency-key';
+
+/** On each record of a batch published with an Idempotency-Key: its index in the request. */
+export const IDEMPOTENCY_BATCH_INDEX_HEADER = 'lienthong-batch-index';

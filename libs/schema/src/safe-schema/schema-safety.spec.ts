@@ -1,14 +1,9 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { LienthongError } from '@lienthong/contracts';
+import { LienthongError, registrySchemaUri } from '@lienthong/contracts';
 import type { SchemaReference } from './schema-safety.js';
-import {
-  assertSchemaIsSafe,
-  compileUntrustedSchema,
-  parseRegistrySchemaUri,
-  registrySchemaUri,
-} from './schema-safety.js';
+import { assertSchemaIsSafe, compileUntrustedSchema } from './schema-safety.js';
 
 /** The code and pointers of a refusal, or undefined when the schema compiles. */
 function refusal(
@@ -446,18 +441,5 @@ describe('patterns on RE2', () => {
     });
     expect(validate('Nguyễn Thị Ánh')).toBe(true);
     expect(validate('nguyễn')).toBe(false);
-  });
-});
-
-describe('registry URIs', () => {
-  it.each([
-    ['urn:lienthong:schema:cu-tru.dang-ky:3', { type: 'cu-tru.dang-ky', version: 3 }],
-    ['urn:lienthong:schema:dia-chi:12#/$defs/tinh', { type: 'dia-chi', version: 12 }],
-    ['urn:lienthong:schema:dia-chi:01', undefined],
-    ['urn:lienthong:schema:dia-chi', undefined],
-    ['urn:lienthong:schema::1', undefined],
-    ['urn:lienthong:schema:dia-chi:1#name', undefined],
-  ])('%s', (uri, parsed) => {
-    expect(parseRegistrySchemaUri(uri)).toEqual(parsed);
   });
 });

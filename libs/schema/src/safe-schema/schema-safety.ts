@@ -1,5 +1,5 @@
 import type { ProblemPointer } from '@lienthong/contracts';
-import { LienthongError, isMessageType } from '@lienthong/contracts';
+import { LienthongError, parseRegistrySchemaUri } from '@lienthong/contracts';
 import type { AnySchema, ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -54,28 +54,6 @@ export type SchemaProblemCode =
   | 'schema-too-deep'
   | 'schema-format-not-allowed'
   | 'schema-draft-not-supported';
-
-/** Prefix of the URIs that name registered schema versions: `urn:lienthong:schema:<type>:<version>`. */
-export const REGISTRY_SCHEMA_URI_PREFIX = 'urn:lienthong:schema:';
-
-/** The URI a schema uses to reference a registered version of another type. */
-export function registrySchemaUri(type: string, version: number): string {
-  return `${REGISTRY_SCHEMA_URI_PREFIX}${type}:${version}`;
-}
-
-/** Type and version of a registry URI (its fragment, if any, ignored), or undefined. */
-export function parseRegistrySchemaUri(uri: string): { type: string; version: number } | undefined {
-  if (!uri.startsWith(REGISTRY_SCHEMA_URI_PREFIX)) return undefined;
-  const hash = uri.indexOf('#');
-  const body = uri.slice(REGISTRY_SCHEMA_URI_PREFIX.length, hash >= 0 ? hash : undefined);
-  const colon = body.lastIndexOf(':');
-  const type = body.slice(0, colon);
-  const version = body.slice(colon + 1);
-  if (colon < 0 || !isMessageType(type) || !/^[1-9][0-9]{0,8}$/.test(version)) return undefined;
-  if (hash >= 0 && !/^(\/([^~/]|~[01])*)*$/.test(decodeFragment(uri.slice(hash + 1)) ?? '~'))
-    return undefined;
-  return { type, version: Number(version) };
-}
 
 function decodeFragment(fragment: string): string | undefined {
   try {

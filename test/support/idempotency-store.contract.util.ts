@@ -1,11 +1,11 @@
 // The behaviour every IdempotencyStore shares, run by the spec of each implementation against
-// real time (short TTLs, polled with a deadline, never a fixed sleep).
+// real time (short TTLs, polled with a deadline, never a fixed sleep). It lives outside libs/
+// so that the build (swc over apps and libs) never compiles a jest import into dist.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { pollUntil } from '../../../test/support/poll-until.util.js';
-import { idempotencyScope } from './idempotency-key.js';
-import type { IdempotencyStore, StoredResponse } from './idempotency-store.js';
-import { requestFingerprint } from './request-fingerprint.util.js';
+import type { ClaimResult, IdempotencyStore, StoredResponse } from '@lienthong/idempotency';
+import { idempotencyScope, requestFingerprint } from '@lienthong/idempotency';
+import { pollUntil } from './poll-until.util.js';
 
 const LONG_MS = 60_000;
 /** Short enough to wait for, long enough that a slow machine still sees the entry first. */
@@ -36,51 +36,65 @@ const FP_2 = fingerprintOf('{"soDinhDanh":"001099000002"}');
 
 /** Registers the shared suite; `store()` returns the store under test (set up by the caller). */
 export function describeIdempotencyStoreContract(name: string, store: () => IdempotencyStore): void {
+  /** A claim with a long lease: what a first attempt does. */
+  const claim = (scope: string, key: string, fingerprint: string, ttlMs: number): Promise<ClaimResult> =>
+    store().claim(scope, key, fingerprint, ttlMs, LEASE_MS);
+  /** The state a claim of `fingerprint` finds, with the claim itself left out. */
+  const stateOf = async (scope: string, key: string, fingerprint: string, ttlMs = LONG_MS): Promise<string> =>
+    (await claim(scope, key, fingerprint, ttlMs)).state;
+  /** Polls until a claim of `fingerprint` on `key-1` succeeds: what held the key expired. */
+  const untilClaimable = (scope: string, fingerprint: string, description: string): Promise<unknown> =>
+    pollUntil(async () => (await stateOf(scope, 'key-1', fingerprint)) === 'claimed', {
+      timeoutMs: EXPIRY_DEADLINE_MS,
+      description,
+    });
+  /** A claim of `fingerprint` on `key-1` finds the receipt stored for it. */
+  const expectReplay = async (scope: string, fingerprint: string): Promise<void> => {
+    expect(await claim(scope, 'key-1', fingerprint, LONG_MS)).toEqual({
+      state: 'completed',
+      response: RECEIPT_RESPONSE,
+    });
+  };
+
   describe(`${name} (IdempotencyStore contract)`, () => {
     it('claims a fresh key, then replays the completed response for the same request', async () => {
       const scope = freshScope();
-      expect(await store().begin(scope, 'key-1', FP_1, LONG_MS)).toEqual({ state: 'claimed' });
+      expect(await stateOf(scope, 'key-1', FP_1)).toBe('claimed');
       expect(await store().complete(scope, 'key-1', FP_1, RECEIPT_RESPONSE, LONG_MS)).toBe('stored');
       for (let i = 0; i < 2; i++) {
-        expect(await store().begin(scope, 'key-1', FP_1, LONG_MS)).toEqual({
-          state: 'completed',
-          response: RECEIPT_RESPONSE,
-        });
+        await expectReplay(scope, FP_1);
       }
     });
 
     it('reports a mismatch for another request under a completed key, and keeps the original', async () => {
       const scope = freshScope();
-      await store().begin(scope, 'key-1', FP_1, LONG_MS);
+      await claim(scope, 'key-1', FP_1, LONG_MS);
       await store().complete(scope, 'key-1', FP_1, RECEIPT_RESPONSE, LONG_MS);
-      expect(await store().begin(scope, 'key-1', FP_2, LONG_MS)).toEqual({ state: 'mismatch' });
-      expect(await store().begin(scope, 'key-1', FP_1, LONG_MS)).toEqual({
-        state: 'completed',
-        response: RECEIPT_RESPONSE,
-      });
+      expect(await claim(scope, 'key-1', FP_2, LONG_MS)).toEqual({ state: 'mismatch' });
+      await expectReplay(scope, FP_1);
     });
 
-    it('reports in-flight for the same request and a mismatch for another while the first runs', async () => {
+    it('reports the claim held for the same request and a mismatch for another while the first runs', async () => {
       const scope = freshScope();
-      await store().begin(scope, 'key-1', FP_1, LONG_MS);
-      expect(await store().begin(scope, 'key-1', FP_1, LONG_MS)).toEqual({ state: 'in-flight' });
-      expect(await store().begin(scope, 'key-1', FP_2, LONG_MS)).toEqual({ state: 'mismatch' });
+      await claim(scope, 'key-1', FP_1, LONG_MS);
+      expect(await stateOf(scope, 'key-1', FP_1)).toBe('held');
+      expect(await claim(scope, 'key-1', FP_2, LONG_MS)).toEqual({ state: 'mismatch' });
     });
 
     it('lets exactly one of many concurrent identical requests claim the key', async () => {
       const scope = freshScope();
       const results = await Promise.all(
-        Array.from({ length: 16 }, () => store().begin(scope, 'key-1', FP_1, LONG_MS)),
+        Array.from({ length: 16 }, () => claim(scope, 'key-1', FP_1, LONG_MS)),
       );
       expect(results.filter((r) => r.state === 'claimed')).toHaveLength(1);
-      expect(results.filter((r) => r.state === 'in-flight')).toHaveLength(15);
+      expect(results.filter((r) => r.state === 'held')).toHaveLength(15);
     });
 
     it('lets exactly one of two concurrent different requests claim the key', async () => {
       const scope = freshScope();
       const [first, second] = await Promise.all([
-        store().begin(scope, 'key-1', FP_1, LONG_MS),
-        store().begin(scope, 'key-1', FP_2, LONG_MS),
+        claim(scope, 'key-1', FP_1, LONG_MS),
+        claim(scope, 'key-1', FP_2, LONG_MS),
       ]);
       expect([first.state, second.state].sort()).toEqual(['claimed', 'mismatch']);
     });
@@ -93,92 +107,57 @@ export function describeIdempotencyStoreContract(name: string, store: () => Idem
         idempotencyScope(AGENCY_A, 'POST', `${route}/batch`),
       ];
       for (const scope of scopes) {
-        expect(await store().begin(scope, 'key-1', FP_1, LONG_MS)).toEqual({ state: 'claimed' });
-        expect(await store().begin(scope, 'key-2', FP_1, LONG_MS)).toEqual({ state: 'claimed' });
+        expect(await stateOf(scope, 'key-1', FP_1)).toBe('claimed');
+        expect(await stateOf(scope, 'key-2', FP_1)).toBe('claimed');
       }
     });
 
     it('does not confuse the boundary between scope and key', async () => {
       const base = `t-${randomUUID()}`;
-      expect(await store().begin(`${base}:a`, 'b', FP_1, LONG_MS)).toEqual({ state: 'claimed' });
-      expect(await store().begin(base, 'a:b', FP_1, LONG_MS)).toEqual({ state: 'claimed' });
-      expect(await store().begin(`${base}%3Aa`, 'b', FP_1, LONG_MS)).toEqual({ state: 'claimed' });
+      expect(await stateOf(`${base}:a`, 'b', FP_1)).toBe('claimed');
+      expect(await stateOf(base, 'a:b', FP_1)).toBe('claimed');
+      expect(await stateOf(`${base}%3Aa`, 'b', FP_1)).toBe('claimed');
     });
 
-    it('lets an in-flight claim expire, so a crashed request does not block its key', async () => {
+    it('lets a claim expire after its TTL, so a key is not held for ever', async () => {
       const scope = freshScope();
-      expect(await store().begin(scope, 'key-1', FP_1, SHORT_MS)).toEqual({ state: 'claimed' });
-      expect(await store().begin(scope, 'key-1', FP_1, LONG_MS)).toEqual({ state: 'in-flight' });
-      await pollUntil(async () => (await store().begin(scope, 'key-1', FP_1, LONG_MS)).state === 'claimed', {
-        timeoutMs: EXPIRY_DEADLINE_MS,
-        description: 'expired claim taken over',
-      });
+      expect(await stateOf(scope, 'key-1', FP_1, SHORT_MS)).toBe('claimed');
+      expect(await stateOf(scope, 'key-1', FP_1)).toBe('held');
+      await untilClaimable(scope, FP_1, 'expired claim taken over');
     });
 
     it('forgets a completed entry after its TTL', async () => {
       const scope = freshScope();
-      await store().begin(scope, 'key-1', FP_1, LONG_MS);
+      await claim(scope, 'key-1', FP_1, LONG_MS);
       await store().complete(scope, 'key-1', FP_1, RECEIPT_RESPONSE, SHORT_MS);
-      expect((await store().begin(scope, 'key-1', FP_2, LONG_MS)).state).toBe('mismatch');
-      await pollUntil(async () => (await store().begin(scope, 'key-1', FP_2, LONG_MS)).state === 'claimed', {
-        timeoutMs: EXPIRY_DEADLINE_MS,
-        description: 'completed entry expired',
-      });
-    });
-
-    it('releases an abandoned claim so that a retry may proceed', async () => {
-      const scope = freshScope();
-      await store().begin(scope, 'key-1', FP_1, LONG_MS);
-      expect(await store().abandon(scope, 'key-1', FP_1)).toBe(true);
-      expect(await store().begin(scope, 'key-1', FP_1, LONG_MS)).toEqual({ state: 'claimed' });
-    });
-
-    it('abandons neither another fingerprint’s claim nor a completed entry', async () => {
-      const scope = freshScope();
-      await store().begin(scope, 'key-1', FP_1, LONG_MS);
-      expect(await store().abandon(scope, 'key-1', FP_2)).toBe(false);
-      expect(await store().begin(scope, 'key-1', FP_1, LONG_MS)).toEqual({ state: 'in-flight' });
-
-      await store().complete(scope, 'key-1', FP_1, RECEIPT_RESPONSE, LONG_MS);
-      expect(await store().abandon(scope, 'key-1', FP_1)).toBe(false);
-      expect((await store().begin(scope, 'key-1', FP_1, LONG_MS)).state).toBe('completed');
-
-      expect(await store().abandon(freshScope(), 'key-1', FP_1)).toBe(false);
+      expect(await stateOf(scope, 'key-1', FP_2)).toBe('mismatch');
+      await untilClaimable(scope, FP_2, 'completed entry expired');
     });
 
     it('never lets a late completion overwrite the entry of another fingerprint', async () => {
       const scope = freshScope();
-      await store().begin(scope, 'key-1', FP_1, SHORT_MS);
-      await pollUntil(async () => (await store().begin(scope, 'key-1', FP_2, LONG_MS)).state === 'claimed', {
-        timeoutMs: EXPIRY_DEADLINE_MS,
-        description: 'expired claim taken over by another request',
-      });
+      await claim(scope, 'key-1', FP_1, SHORT_MS);
+      await untilClaimable(scope, FP_2, 'expired claim taken over by another request');
       const late: StoredResponse = { ...RECEIPT_RESPONSE, body: '{"late":true}' };
       expect(await store().complete(scope, 'key-1', FP_1, late, LONG_MS)).toBe('mismatch');
       expect(await store().complete(scope, 'key-1', FP_2, RECEIPT_RESPONSE, LONG_MS)).toBe('stored');
       expect(await store().complete(scope, 'key-1', FP_1, late, LONG_MS)).toBe('mismatch');
-      expect(await store().begin(scope, 'key-1', FP_2, LONG_MS)).toEqual({
-        state: 'completed',
-        response: RECEIPT_RESPONSE,
-      });
+      await expectReplay(scope, FP_2);
     });
 
     it('keeps the first response when the same request completes twice', async () => {
       const scope = freshScope();
-      await store().begin(scope, 'key-1', FP_1, LONG_MS);
+      await claim(scope, 'key-1', FP_1, LONG_MS);
       await store().complete(scope, 'key-1', FP_1, RECEIPT_RESPONSE, LONG_MS);
       const second: StoredResponse = { ...RECEIPT_RESPONSE, body: '{"second":true}' };
       expect(await store().complete(scope, 'key-1', FP_1, second, LONG_MS)).toBe('already-completed');
-      expect(await store().begin(scope, 'key-1', FP_1, LONG_MS)).toEqual({
-        state: 'completed',
-        response: RECEIPT_RESPONSE,
-      });
+      await expectReplay(scope, FP_1);
     });
 
     it('stores a completion whose claim already expired, as its effect happened', async () => {
       const scope = freshScope();
       expect(await store().complete(scope, 'key-1', FP_1, RECEIPT_RESPONSE, LONG_MS)).toBe('stored');
-      expect((await store().begin(scope, 'key-1', FP_1, LONG_MS)).state).toBe('completed');
+      expect(await stateOf(scope, 'key-1', FP_1)).toBe('completed');
     });
 
     it('replays exactly what was stored, unaffected by later changes to the caller’s object', async () => {
@@ -188,11 +167,11 @@ export function describeIdempotencyStoreContract(name: string, store: () => Idem
         headers: { 'content-type': 'application/problem+json', 'content-language': 'vi' },
         body: '{"code":"validation-failed","title":"Bản ghi không khớp với lược đồ"}',
       };
-      await store().begin(scope, 'key-1', FP_1, LONG_MS);
+      await claim(scope, 'key-1', FP_1, LONG_MS);
       await store().complete(scope, 'key-1', FP_1, response, LONG_MS);
       response.body = 'changed';
       response.headers['content-type'] = 'text/plain';
-      expect(await store().begin(scope, 'key-1', FP_1, LONG_MS)).toEqual({
+      expect(await claim(scope, 'key-1', FP_1, LONG_MS)).toEqual({
         state: 'completed',
         response: {
           status: 422,
@@ -217,12 +196,8 @@ export function describeIdempotencyStoreContract(name: string, store: () => Idem
         claim: first.claim,
       });
       expect(await store().claim(scope, 'key-1', FP_2, LONG_MS, LEASE_MS)).toEqual({ state: 'mismatch' });
-      expect(await store().begin(scope, 'key-1', FP_1, LONG_MS)).toEqual({ state: 'in-flight' });
       await store().complete(scope, 'key-1', FP_1, RECEIPT_RESPONSE, LONG_MS);
-      expect(await store().claim(scope, 'key-1', FP_1, LONG_MS, LEASE_MS)).toEqual({
-        state: 'completed',
-        response: RECEIPT_RESPONSE,
-      });
+      await expectReplay(scope, FP_1);
     });
 
     it('marks a claim ambiguous for its holder only, and keeps it', async () => {
@@ -280,17 +255,7 @@ export function describeIdempotencyStoreContract(name: string, store: () => Idem
       });
     });
 
-    it('takes over a begin claim, and claims afresh a key released meanwhile', async () => {
-      const scope = freshScope();
-      await store().begin(scope, 'key-1', FP_1, LONG_MS);
-      const held = await store().claim(scope, 'key-1', FP_1, LONG_MS, LEASE_MS);
-      expect(held).toEqual({
-        state: 'held',
-        claim: { token: '', startedAt: 0, firstStartedAt: 0, attempt: 1, leaseUntil: 0, ambiguous: false },
-      });
-      const taken = await store().takeOver(scope, 'key-1', FP_1, '', LONG_MS, LEASE_MS);
-      expect(taken).toMatchObject({ state: 'claimed', claim: { attempt: 2, firstStartedAt: 0 } });
-
+    it('claims afresh a key released meanwhile', async () => {
       const other = freshScope();
       const first = await store().claim(other, 'key-1', FP_1, LONG_MS, LEASE_MS);
       if (first.state !== 'claimed') throw new Error(first.state);
@@ -318,17 +283,18 @@ export function describeIdempotencyStoreContract(name: string, store: () => Idem
     it('refuses malformed keys, fingerprints, TTLs and responses before touching storage', async () => {
       const scope = freshScope();
       for (const key of ['', 'has space', 'x'.repeat(256), 'khóa', 'tab\there']) {
-        await expect(store().begin(scope, key, FP_1, LONG_MS)).rejects.toBeInstanceOf(RangeError);
+        await expect(claim(scope, key, FP_1, LONG_MS)).rejects.toBeInstanceOf(RangeError);
       }
       for (const ttl of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
-        await expect(store().begin(scope, 'key-1', FP_1, ttl)).rejects.toBeInstanceOf(RangeError);
+        await expect(claim(scope, 'key-1', FP_1, ttl)).rejects.toBeInstanceOf(RangeError);
+        await expect(store().claim(scope, 'key-1', FP_1, LONG_MS, ttl)).rejects.toBeInstanceOf(RangeError);
       }
-      await expect(store().begin(scope, 'key-1', '', LONG_MS)).rejects.toBeInstanceOf(RangeError);
-      await expect(store().abandon(scope, '', FP_1)).rejects.toBeInstanceOf(RangeError);
+      await expect(claim(scope, 'key-1', '', LONG_MS)).rejects.toBeInstanceOf(RangeError);
+      await expect(store().release(scope, '', FP_1, 'token')).rejects.toBeInstanceOf(RangeError);
       const bad = { status: 99, headers: {}, body: '' };
       await expect(store().complete(scope, 'key-1', FP_1, bad, LONG_MS)).rejects.toBeInstanceOf(RangeError);
-      expect(await store().begin(scope, 'x'.repeat(255), FP_1, LONG_MS)).toEqual({ state: 'claimed' });
-      expect(await store().begin(scope, 'key-1', FP_1, LONG_MS)).toEqual({ state: 'claimed' });
+      expect(await stateOf(scope, 'x'.repeat(255), FP_1)).toBe('claimed');
+      expect(await stateOf(scope, 'key-1', FP_1)).toBe('claimed');
     });
   });
 }

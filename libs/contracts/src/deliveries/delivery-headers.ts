@@ -1,12 +1,11 @@
 /**
  * Kafka headers the router adds to what it writes (inbox, retry and dead-letter topics), next
- * to the record's own CloudEvents headers. The gateway's dead-letter API reads them.
+ * to the record's own headers (`CE_HEADERS`, `PUBLISHER_SIGNATURE_HEADER`, …). The gateway's
+ * dead-letter API reads them.
  */
 export const DELIVERY_HEADERS = {
   /** Subscription the delivery is for. */
   subscription: 'lienthong-subscription',
-  /** Publisher's detached JWS, forwarded only when the body is the original bytes. */
-  publisherSignature: 'lienthong-publisher-signature',
   /** Attempts made so far (retry and dead-letter topics). */
   attempts: 'lienthong-attempts',
   /** Epoch milliseconds before which a retry must not be attempted. */
@@ -32,6 +31,9 @@ export const DELIVERY_HEADERS = {
    */
   disclosure: 'lienthong-disclosure',
 } as const;
+
+/** Carries the gateway's detached JWS over the exact bytes delivered to an inbox. */
+export const GATEWAY_SIGNATURE_HEADER = 'lienthong-gateway-signature';
 
 /** Values of `lienthong-dead-letter-reason`. */
 export const DEAD_LETTER_REASONS = [
