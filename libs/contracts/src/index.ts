@@ -45,11 +45,15 @@ export {
   toProblemDetails,
 } from './errors/problem-details.js';
 export type {
+  CompactDisclosureDelivery,
+  CompactDisclosureEvent,
   DisclosureChannel,
+  DisclosureContext,
   DisclosureDelivery,
   DisclosureEvent,
 } from './disclosures/disclosure-event.js';
 export {
+  COMPACT_DISCLOSURE_EVENT_FORMAT,
   DISCLOSURE_EVENT_FORMAT,
   DISCLOSURE_RETENTION_DAYS_DEFAULT,
   DISCLOSURE_SECRET_MIN_LENGTH,

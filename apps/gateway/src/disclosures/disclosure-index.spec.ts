@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import type { DisclosureDelivery, DisclosureEvent } from '@lienthong/contracts';
-import { DISCLOSURE_EVENT_FORMAT, subjectHash } from '@lienthong/contracts';
+import type { CompactDisclosureEvent, DisclosureDelivery, DisclosureEvent } from '@lienthong/contracts';
+import {
+  COMPACT_DISCLOSURE_EVENT_FORMAT,
+  DISCLOSURE_EVENT_FORMAT,
+  parseDisclosureEvent,
+  subjectHash,
+} from '@lienthong/contracts';
 import { GatewayKeyring, verifyDisclosureAnswer } from '@lienthong/trust';
 import { signDisclosureAnswer } from '@lienthong/trust';
 import { DisclosureIndex } from './disclosure-index.js';
@@ -53,6 +58,37 @@ describe('DisclosureIndex', () => {
       '/householdHeadCitizenId',
     ]);
     expect(index.query('nobody', { limit: 10 }).entries).toEqual([]);
+  });
+
+  it('answers the same for a compact (format 2) event as for the format 1 event of the same deliveries', () => {
+    const full = event(1, {}, {});
+    const second = { ...full.deliveries[0]!, recipient: '000.00.00.H31', subscription: 's2' };
+    const v1: DisclosureEvent = { ...full, deliveries: [full.deliveries[0]!, second] };
+    const { recipient, subscription, disclosedAt, attempt, ...context } = full.deliveries[0]!;
+    const v2: CompactDisclosureEvent = {
+      format: COMPACT_DISCLOSURE_EVENT_FORMAT,
+      subject: full.subject,
+      subjectPointer: full.subjectPointer,
+      type: full.type,
+      recordId: full.recordId,
+      publisher: full.publisher,
+      contexts: [context],
+      deliveries: [
+        { recipient, subscription, context: 0, disclosedAt, attempt },
+        { recipient: '000.00.00.H31', subscription: 's2', context: 0, disclosedAt, attempt },
+      ],
+    };
+    const answer = (bytes: string) => {
+      const index = new DisclosureIndex();
+      index.add(parseDisclosureEvent(bytes)!, 0, 0);
+      return index.query(citizen, { limit: 10 }).entries;
+    };
+    const fromV1 = answer(JSON.stringify(v1));
+    expect(fromV1).toHaveLength(2);
+    expect(answer(JSON.stringify(v2))).toEqual(fromV1);
+    expect(fromV1.map((e) => [e.recipient, e.purpose, e.legalBasis])).toEqual(
+      ['000.00.00.H31', '000.00.00.H29'].map((r) => [r, context.purpose, context.legalBasis]),
+    );
   });
 
   it('interns what repeats: one context for a subscription, whatever the number of records', () => {

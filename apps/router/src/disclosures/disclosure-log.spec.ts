@@ -37,7 +37,7 @@ function delivery(record: string, agency: string, extra: Partial<Delivery> = {})
 }
 
 describe('DisclosureCollector', () => {
-  it('writes one event per record and subject with every delivery, as the contract reads it', () => {
+  it('writes one compact event per record and subject with every delivery, as the contract reads it', () => {
     const collector = new DisclosureCollector();
     const at = new Date(Date.UTC(2026, 11, 3));
     collector.add(delivery('r1', '000.00.00.H29'), 'inbox', at);
@@ -52,7 +52,7 @@ describe('DisclosureCollector', () => {
     expect(messages.map((m) => m.key)).toEqual([hash('a'), hash('b'), hash('a'), hash('b')]);
     const events = messages.map((m) => parseDisclosureEvent(m.value as string));
     expect(events[0]).toEqual({
-      format: 'lienthong.disclosure/1',
+      format: 'lienthong.disclosure/2',
       subject: hash('a'),
       subjectPointer: '/citizenId',
       type: 'residence.registration',
@@ -69,6 +69,20 @@ describe('DisclosureCollector', () => {
         attempt: 1,
       })),
     });
+    // The context the two deliveries share is written once.
+    const raw = JSON.parse(messages[0]!.value as string) as { contexts: unknown[]; deliveries: unknown[] };
+    expect(raw.contexts).toEqual([
+      {
+        channel: 'inbox',
+        fields: ['/citizenId', '/fullName'],
+        purpose: { vi: 'Giải quyết thủ tục "cư trú"' },
+        legalBasis: 'Luật 91/2025/QH15 Điều 19',
+      },
+    ]);
+    expect(raw.deliveries).toEqual([
+      expect.objectContaining({ recipient: '000.00.00.H29', context: 0 }),
+      expect.objectContaining({ recipient: '000.00.00.H31', context: 0 }),
+    ]);
     expect(events[1]?.subjectPointer).toBe('/householdHeadCitizenId');
     expect(events[3]?.deliveries).toEqual([
       expect.objectContaining({ channel: 'webhook', attempt: 3, command: 'c1', recipient: '000.00.00.H29' }),

@@ -1,7 +1,7 @@
-import type { DisclosureChannel, DisclosureDelivery, DisclosureEvent } from '@lienthong/contracts';
+import type { CompactDisclosureEvent, DisclosureChannel, DisclosureContext } from '@lienthong/contracts';
 import {
+  COMPACT_DISCLOSURE_EVENT_FORMAT,
   DELIVERY_HEADERS,
-  DISCLOSURE_EVENT_FORMAT,
   DISCLOSURE_TOPIC,
   subjectHash,
 } from '@lienthong/contracts';
@@ -13,53 +13,90 @@ export function subjectHasher(secret: string | undefined): ((subjectId: string) 
   return secret === undefined ? undefined : (subjectId) => subjectHash(secret, subjectId);
 }
 
-/** A delivery's JSON up to its time and attempt, per subscription object: the same for every record. */
-const PREFIXES = new WeakMap<object, Map<string, string>>();
+/**
+ * JSON of a delivery context, per subscription object and channel, fields and command: the same
+ * for every record a subscription receives, so it is serialised once.
+ */
+const CONTEXTS = new WeakMap<object, Map<string, string>>();
+/** A delivery's JSON up to its context index, per subscription object. */
+const HEADS = new WeakMap<object, string>();
+/**
+ * Joined forms of the fields and subjects lists, per list: the deliveries of one record that
+ * share a projection share these lists (`SubscriptionMatcher`), so each is joined once.
+ */
+const JOINED = new WeakMap<readonly unknown[], string>();
 
-function deliveryPrefix(
+function joined<T>(list: readonly T[], join: (list: readonly T[]) => string): string {
+  let text = JOINED.get(list);
+  if (text === undefined) JOINED.set(list, (text = join(list)));
+  return text;
+}
+
+const joinFields = (fields: readonly string[]): string => fields.join('\n');
+const joinSubjects = (subjects: readonly { hash: string; pointer: string }[]): string =>
+  subjects.map((s) => `${s.hash}\n${s.pointer}`).join('\n');
+
+function contextJson(
   d: Delivery,
   channel: DisclosureChannel,
   fields: string[],
   command: string | undefined,
 ): string {
-  let bySubscription = PREFIXES.get(d.subscription);
+  let bySubscription = CONTEXTS.get(d.subscription);
   if (!bySubscription) {
     bySubscription = new Map();
-    PREFIXES.set(d.subscription, bySubscription);
+    CONTEXTS.set(d.subscription, bySubscription);
   }
-  const key = `${channel}\n${command ?? ''}\n${fields.join('\n')}`;
-  let prefix = bySubscription.get(key);
-  if (prefix === undefined) {
+  const key = `${channel}\n${command ?? ''}\n${joined(fields, joinFields)}`;
+  let json = bySubscription.get(key);
+  if (json === undefined) {
     const { purpose, legalBasis } = d.subscription;
-    const head: Omit<DisclosureDelivery, 'disclosedAt' | 'attempt'> = {
-      recipient: d.subscription.agency,
-      subscription: d.subscription.id,
+    const context: DisclosureContext = {
       channel,
       fields,
       ...(purpose !== undefined && { purpose }),
       ...(legalBasis !== undefined && { legalBasis }),
       ...(command !== undefined && { command }),
     };
-    prefix = JSON.stringify(head).slice(0, -1);
-    bySubscription.set(key, prefix);
+    json = JSON.stringify(context);
+    bySubscription.set(key, json);
   }
-  return prefix;
+  return json;
+}
+
+function deliveryHead(d: Delivery): string {
+  let head = HEADS.get(d.subscription);
+  if (head === undefined) {
+    head = JSON.stringify({ recipient: d.subscription.agency, subscription: d.subscription.id }).slice(0, -1);
+    HEADS.set(d.subscription, head);
+  }
+  return head;
+}
+
+interface EventGroup {
+  events: { key: string; head: string }[];
+  /** Context JSON → its index in `contexts`. */
+  contextIndex: Map<string, number>;
+  contexts: string[];
+  deliveries: string[];
 }
 
 /**
  * Gathers the disclosures of one hand-off: each delivery that reached its subscriber (an inbox
  * write Kafka acknowledged, or a webhook's 2xx) and carried a personal field, grouped into one
- * `DisclosureEvent` per record and subject, keyed by the subject hash. Serialised by parts: a
- * fan-out writes the same subscription context for every record, and the same deliveries for
- * every subject of a record (docs/benchmarks.md, disclosure log).
+ * compact event (`lienthong.disclosure/2`) per record and subject, keyed by the subject hash.
+ * Serialised by parts: a fan-out writes the same subscription context for every record, and the
+ * same deliveries for every subject of a record (docs/benchmarks.md, disclosure log).
  */
 export class DisclosureCollector {
-  private readonly groups = new Map<
-    string,
-    { events: { key: string; head: string }[]; deliveries: string[] }
-  >();
+  private readonly groups = new Map<string, EventGroup>();
   private lastAt: Date | undefined;
   private lastIso = '';
+
+  /** Whether nothing was disclosed. */
+  get empty(): boolean {
+    return this.groups.size === 0;
+  }
 
   add(d: Delivery, channel: DisclosureChannel, at: Date): void {
     const facts = d.disclosure;
@@ -68,41 +105,46 @@ export class DisclosureCollector {
       this.lastAt = at;
       this.lastIso = at.toISOString();
     }
-    const prefix = deliveryPrefix(d, channel, facts.fields, d.carried[DELIVERY_HEADERS.command]);
-    const delivery = `${prefix},"disclosedAt":"${this.lastIso}","attempt":${d.attempts + 1}}`;
-    const id = `${d.messageId}\n${facts.subjects.map((s) => `${s.hash}\n${s.pointer}`).join('\n')}`;
+    const id = `${d.messageId}\n${joined(facts.subjects, joinSubjects)}`;
     let group = this.groups.get(id);
     if (!group) {
       group = {
         events: facts.subjects.map((subject) => ({
           key: subject.hash,
           head: JSON.stringify({
-            format: DISCLOSURE_EVENT_FORMAT,
+            format: COMPACT_DISCLOSURE_EVENT_FORMAT,
             subject: subject.hash,
             subjectPointer: subject.pointer,
             type: d.type,
             recordId: d.messageId,
             publisher: d.publisher,
-          } satisfies Omit<DisclosureEvent, 'deliveries'>).slice(0, -1),
+          } satisfies Omit<CompactDisclosureEvent, 'contexts' | 'deliveries'>).slice(0, -1),
         })),
+        contextIndex: new Map(),
+        contexts: [],
         deliveries: [],
       };
       this.groups.set(id, group);
     }
-    group.deliveries.push(delivery);
+    const context = contextJson(d, channel, facts.fields, d.carried[DELIVERY_HEADERS.command]);
+    let index = group.contextIndex.get(context);
+    if (index === undefined) {
+      index = group.contexts.length;
+      group.contexts.push(context);
+      group.contextIndex.set(context, index);
+    }
+    group.deliveries.push(
+      `${deliveryHead(d)},"context":${index},"disclosedAt":"${this.lastIso}","attempt":${d.attempts + 1}}`,
+    );
   }
 
   /** The events as `lienthong.disclosures` messages. */
   messages(): Message[] {
     const messages: Message[] = [];
-    for (const { events, deliveries } of this.groups.values()) {
-      const list = `[${deliveries.join(',')}]`;
+    for (const { events, contexts, deliveries } of this.groups.values()) {
+      const tail = `,"contexts":[${contexts.join(',')}],"deliveries":[${deliveries.join(',')}]}`;
       for (const { key, head } of events) {
-        messages.push({
-          key,
-          value: `${head},"deliveries":${list}}`,
-          headers: { 'content-type': 'application/json' },
-        });
+        messages.push({ key, value: head + tail, headers: { 'content-type': 'application/json' } });
       }
     }
     return messages;

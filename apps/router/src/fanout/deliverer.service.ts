@@ -38,6 +38,12 @@ export interface Undeliverable {
   error: string;
 }
 
+/** What a hand-off writes to the dead letters besides failed deliveries. */
+export interface HandOffExtra {
+  poison?: PoisonRecord[];
+  undeliverable?: Undeliverable[];
+}
+
 type HandOffOutcome = 'delivered' | 'retried' | 'dead_lettered';
 
 /** Bounded error text for headers and audit: no payload, no URL query, at most 200 characters. */
@@ -64,10 +70,19 @@ export class Deliverer {
     @Inject(ROUTER_CONFIG) private readonly config: RouterConfig,
   ) {}
 
-  async handOff(
-    deliveries: Delivery[],
-    extra: { poison?: PoisonRecord[]; undeliverable?: Undeliverable[] } = {},
-  ): Promise<void> {
+  async handOff(deliveries: Delivery[], extra: HandOffExtra = {}): Promise<void> {
+    const { recorded } = await this.deliver(deliveries, extra);
+    await recorded;
+  }
+
+  /**
+   * The two stages of `handOff`, for a caller that overlaps them (the record consumer): resolves
+   * once every delivery is written to its inbox, acknowledged by its webhook, or parked in a
+   * retry or dead-letter topic, with `recorded`, the write of the audit and disclosure events it
+   * has started then (they follow the hand-off's writes, and each other in call order). An
+   * offset may be committed only after `recorded` resolved.
+   */
+  async deliver(deliveries: Delivery[], extra: HandOffExtra = {}): Promise<{ recorded: Promise<void> }> {
     const topics = new Map<string, Message[]>();
     const add = (topic: string, message: Message): void => {
       const list = topics.get(topic);
@@ -149,13 +164,25 @@ export class Deliverer {
     }
 
     await this.kafka.write([...topics].map(([topic, messages]) => ({ topic, messages })));
-    for (const batch of disclosureBatches(disclosed.messages())) {
-      // A record's events repeat each subscription's purpose and fields: gzip (in zlib's thread
-      // pool, off the main thread) shrinks them about a hundredfold, and Kafka keeps them so.
-      await this.kafka.write([{ topic: DISCLOSURE_TOPIC, messages: batch }], CompressionTypes.GZIP);
-    }
-    await this.audit.write(audits);
-    for (const [subscription, outcome] of outcomes) this.metrics.delivery(subscription, outcome);
+    // The disclosure and audit events are written side by side (the producer sends them one
+    // request after the other, without waiting for the caller in between). Not in one request:
+    // kafkajs rolls back the sequence numbers of every partition of a failed request, also of
+    // the partitions the broker did append to, so a request mixing topics that fail separately
+    // (a disclosure batch refused, the audit events appended) would leave the idempotent
+    // producer reusing sequence numbers: refused as out of order, or dropped as duplicates.
+    const recorded = Promise.all([
+      // A record's events repeat its subscriptions and times: gzip (in zlib's thread pool, off
+      // the main thread) shrinks them many times, and Kafka keeps them so.
+      ...disclosureBatches(disclosed.messages()).map((messages) =>
+        this.kafka.write([{ topic: DISCLOSURE_TOPIC, messages }], CompressionTypes.GZIP),
+      ),
+      this.audit.write(audits),
+    ]).then(() => {
+      for (const [subscription, outcome] of outcomes) this.metrics.delivery(subscription, outcome);
+    });
+    // Awaited by the caller, maybe after other work: a failure must not count as unhandled meanwhile.
+    recorded.catch(() => undefined);
+    return { recorded };
   }
 
   /** Signs and writes inbox deliveries; resolves once Kafka acknowledged them. */

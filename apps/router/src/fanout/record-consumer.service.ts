@@ -16,7 +16,7 @@ import type { Delivery } from './subscription-matcher.js';
 import { subjectHasher } from '../disclosures/disclosure-log.js';
 import { SubscriptionMatcher } from './subscription-matcher.js';
 
-/** Records handed off together: one produce request, one audit write, one offset commit. */
+/** Records handed off together: one inbox request, one audit and disclosure request, one offset commit. */
 const CHUNK = 200;
 
 /**
@@ -120,35 +120,59 @@ export class RecordConsumer implements OnApplicationShutdown {
     this.logger.log(`consuming ${wanted.length} record topic(s) as group ${this.config.consumerGroup}`);
   }
 
+  /**
+   * Hands a fetched batch off chunk by chunk, pipelined: while the audit and disclosure events of
+   * chunk N are being written, chunk N+1 is routed and written to its inboxes. A chunk's offset is
+   * resolved and committed only once its hand-off writes and its events were acknowledged, and in
+   * order: chunk N is settled before chunk N+1's offset can be (a crash re-delivers at most the
+   * chunks in flight, and never leaves a committed record without its audit and disclosure events).
+   */
   private async onBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     if (!batch.topic.startsWith(RECORD_TOPIC_PREFIX)) return;
     await this.registry.sync();
     this.matcher.refresh();
-    for (let i = 0; i < batch.messages.length; i += CHUNK) {
-      if (!payload.isRunning() || payload.isStale()) return;
-      const chunk = batch.messages.slice(i, i + CHUNK);
-      await this.route(
-        chunk.map((m) => ({
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: m.offset,
-          key: m.key,
-          value: m.value,
-          headers: m.headers,
-        })),
-      );
-      payload.resolveOffset(chunk[chunk.length - 1]!.offset);
+    let pending: { recorded: Promise<void>; lastOffset: string } | undefined;
+    const settle = async (): Promise<void> => {
+      if (!pending) return;
+      const { recorded, lastOffset } = pending;
+      pending = undefined;
+      await recorded;
+      payload.resolveOffset(lastOffset);
       // Without autoCommitInterval/Threshold kafkajs would commit only when the whole batch is
-      // done (a fetch can hold thousands of records): commit each chunk once it is handed off,
-      // so a crash re-delivers at most the chunks in flight.
+      // done (a fetch can hold thousands of records): commit each chunk once it is recorded.
       await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
       await payload.heartbeat();
+    };
+    try {
+      for (let i = 0; i < batch.messages.length; i += CHUNK) {
+        if (!payload.isRunning() || payload.isStale()) break;
+        const chunk = batch.messages.slice(i, i + CHUNK);
+        const { recorded } = await this.route(
+          chunk.map((m) => ({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: m.offset,
+            key: m.key,
+            value: m.value,
+            headers: m.headers,
+          })),
+        );
+        // The previous chunk's events were written before this chunk's hand-off started.
+        await settle();
+        pending = { recorded, lastOffset: chunk[chunk.length - 1]!.offset };
+      }
+    } finally {
+      // Whatever stopped the loop, the chunk in flight is settled (or its failure surfaces).
+      await settle();
     }
   }
 
-  /** Routes records to every matching subscription and hands the deliveries off. */
-  async route(records: SourceRecord[]): Promise<void> {
+  /**
+   * Routes records to every matching subscription and hands the deliveries off; resolves when
+   * the hand-off's writes are acknowledged, with the write of its events (`Deliverer.deliver`).
+   */
+  private async route(records: SourceRecord[]): Promise<{ recorded: Promise<void> }> {
     const deliveries: Delivery[] = [];
     const poison: PoisonRecord[] = [];
     for (const source of records) {
@@ -178,6 +202,6 @@ export class RecordConsumer implements OnApplicationShutdown {
         });
       }
     }
-    await this.deliverer.handOff(deliveries, { poison });
+    return this.deliverer.deliver(deliveries, { poison });
   }
 }

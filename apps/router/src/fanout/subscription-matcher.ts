@@ -23,6 +23,14 @@ export interface Delivery {
   disclosure?: DisclosureFacts;
 }
 
+/** No projection: the whole record is delivered. */
+const WHOLE_RECORD: readonly string[] = [];
+/**
+ * One record's disclosure facts by the projection that produced them (the array itself; the
+ * personal-data grant is the same for every delivery that discloses anything).
+ */
+type DisclosureMemo = Map<readonly string[], DisclosureFacts | undefined>;
+
 export interface MatchOptions {
   /** Replay: this subscription only, and records older than the subscription too. */
   only?: Subscription;
@@ -64,13 +72,9 @@ export class SubscriptionMatcher {
     const candidates = options.only ? [options.only] : (this.byType.get(record.type) ?? []);
     const deliveries: Delivery[] = [];
     const filtered: Subscription[] = [];
-    // Every subscription of a record discloses the same subjects: hash each once.
-    const hashes = new Map<string, string>();
-    const hash = (id: string): string => {
-      let h = hashes.get(id);
-      if (h === undefined) hashes.set(id, (h = this.hashSubject!(id)));
-      return h;
-    };
+    // Subscriptions of a record with the same projection deliver the same personal fields of the
+    // same subjects: their disclosure facts are computed (and hashed) once and shared.
+    const disclosures: DisclosureMemo = new Map();
     for (const subscription of candidates) {
       if (subscription.status !== 'active' || !subscription.types.includes(record.type)) continue;
       if (!options.only && Date.parse(subscription.createdAt) > record.acceptedAt) continue;
@@ -87,7 +91,7 @@ export class SubscriptionMatcher {
         filtered.push(subscription);
         continue;
       }
-      deliveries.push(this.project(record, subscription, options.commandId, hash));
+      deliveries.push(this.project(record, subscription, options.commandId, disclosures));
     }
     return { deliveries, filtered };
   }
@@ -96,7 +100,7 @@ export class SubscriptionMatcher {
     record: RoutedRecord,
     subscription: Subscription,
     commandId: string | undefined,
-    hash: (subjectId: string) => string,
+    disclosures: DisclosureMemo,
   ): Delivery {
     const version =
       record.schemaVersion !== undefined ? this.state.version(record.type, record.schemaVersion) : undefined;
@@ -123,19 +127,24 @@ export class SubscriptionMatcher {
     const key = this.keys.required(subscription, record.type)
       ? this.keys.apply(subscription, carried, record.key)
       : record.key;
-    const disclosure =
-      this.hashSubject && metadata?.dataSubject && personalDataAllowed
-        ? disclosureFacts(
-            {
-              original: record.payload,
-              delivered: payload,
-              dataSubject: metadata.dataSubject,
-              personalData,
-              projection: subscription.projection,
-            },
-            hash,
-          )
-        : undefined;
+    let disclosure: DisclosureFacts | undefined;
+    if (this.hashSubject && metadata?.dataSubject && personalDataAllowed) {
+      const memo = subscription.projection ?? WHOLE_RECORD;
+      if (disclosures.has(memo)) disclosure = disclosures.get(memo);
+      else {
+        disclosure = disclosureFacts(
+          {
+            original: record.payload,
+            delivered: payload,
+            dataSubject: metadata.dataSubject,
+            personalData,
+            projection: subscription.projection,
+          },
+          this.hashSubject,
+        );
+        disclosures.set(memo, disclosure);
+      }
+    }
     return {
       ...(disclosure && { disclosure }),
       subscription,

@@ -2,8 +2,17 @@ import { createHmac } from 'node:crypto';
 
 /** The disclosure log: one event per data subject per delivery that reached its subscriber. */
 export const DISCLOSURE_TOPIC = 'lienthong.disclosures';
-/** `format` of every disclosure event; a new meaning gets a new format. */
+/**
+ * `format` of a disclosure event whose every delivery states its own context (the first format);
+ * a new meaning gets a new format. Still read; also the shape every event is read into.
+ */
 export const DISCLOSURE_EVENT_FORMAT = 'lienthong.disclosure/1';
+/**
+ * `format` of a compact disclosure event (what routers write): each distinct delivery context
+ * (channel, fields, purpose, legal basis, command) is stated once per event, and the deliveries
+ * name theirs by index.
+ */
+export const COMPACT_DISCLOSURE_EVENT_FORMAT = 'lienthong.disclosure/2';
 /** Shortest accepted `DISCLOSURE_SUBJECT_SECRET`, in characters (HMAC-SHA-256 wants ≥ 32 bytes). */
 export const DISCLOSURE_SECRET_MIN_LENGTH = 32;
 /** Default retention of `lienthong.disclosures`, in days (`DISCLOSURE_RETENTION_DAYS`). */
@@ -38,7 +47,8 @@ export interface DisclosureDelivery {
  * is its keyed hash (`subjectHash`).
  */
 export interface DisclosureEvent {
-  format: typeof DISCLOSURE_EVENT_FORMAT;
+  /** The format it was written in (a compact event is read with its contexts expanded). */
+  format: typeof DISCLOSURE_EVENT_FORMAT | typeof COMPACT_DISCLOSURE_EVENT_FORMAT;
   /** base64url HMAC-SHA-256 of the subject identifier under `DISCLOSURE_SUBJECT_SECRET`. */
   subject: string;
   /** The schema's `dataSubject` pointer the identifier was read at (the subject's role). */
@@ -49,6 +59,31 @@ export interface DisclosureEvent {
   publisher: string;
   /** At least one. */
   deliveries: DisclosureDelivery[];
+}
+
+/** What every delivery of a compact event that names it shares: why and what was disclosed. */
+export type DisclosureContext = Pick<
+  DisclosureDelivery,
+  'channel' | 'fields' | 'purpose' | 'legalBasis' | 'command'
+>;
+
+/** A delivery of a compact event: its own facts, and the index of its context in `contexts`. */
+export type CompactDisclosureDelivery = Pick<
+  DisclosureDelivery,
+  'recipient' | 'subscription' | 'disclosedAt' | 'attempt'
+> & { context: number };
+
+/**
+ * A disclosure event as routers write it (`lienthong.disclosure/2`): the same facts as a
+ * `DisclosureEvent`, but a fan-out whose subscriptions state the same purpose, legal basis and
+ * fields carries them once instead of once per delivery.
+ */
+export interface CompactDisclosureEvent extends Omit<DisclosureEvent, 'format' | 'deliveries'> {
+  format: typeof COMPACT_DISCLOSURE_EVENT_FORMAT;
+  /** At least one; each named by at least one delivery. */
+  contexts: DisclosureContext[];
+  /** At least one. */
+  deliveries: CompactDisclosureDelivery[];
 }
 
 /** The keyed hash that stands for a data subject at rest: base64url HMAC-SHA-256 (RFC 2104). */
@@ -72,7 +107,11 @@ const HASH = /^[A-Za-z0-9_-]{43}$/;
 const isText = (v: unknown, max = 1_000): v is string =>
   typeof v === 'string' && v.length > 0 && v.length <= max;
 
-/** Reads an untrusted disclosure event (a Kafka value); undefined when it is not one. */
+/**
+ * Reads an untrusted disclosure event (a Kafka value) of either format; undefined when it is not
+ * one. A compact event is returned with its contexts expanded into its deliveries, so a reader
+ * sees one shape whatever the writer wrote.
+ */
 export function parseDisclosureEvent(bytes: Buffer | string): DisclosureEvent | undefined {
   let value: unknown;
   try {
@@ -80,11 +119,10 @@ export function parseDisclosureEvent(bytes: Buffer | string): DisclosureEvent | 
   } catch {
     return undefined;
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const e = value as Record<string, unknown>;
+  if (!isObject(value)) return undefined;
+  const e = value;
   const deliveries = e['deliveries'];
-  const ok =
-    e['format'] === DISCLOSURE_EVENT_FORMAT &&
+  const head =
     typeof e['subject'] === 'string' &&
     HASH.test(e['subject']) &&
     isText(e['subjectPointer']) &&
@@ -92,30 +130,78 @@ export function parseDisclosureEvent(bytes: Buffer | string): DisclosureEvent | 
     isText(e['recordId']) &&
     isText(e['publisher']) &&
     Array.isArray(deliveries) &&
-    deliveries.length > 0 &&
-    deliveries.every(isDelivery);
-  return ok ? (e as unknown as DisclosureEvent) : undefined;
+    deliveries.length > 0;
+  if (!head) return undefined;
+  if (e['format'] === DISCLOSURE_EVENT_FORMAT)
+    return deliveries.every(isDelivery) ? (e as unknown as DisclosureEvent) : undefined;
+  if (e['format'] !== COMPACT_DISCLOSURE_EVENT_FORMAT) return undefined;
+  const contexts = e['contexts'];
+  if (!Array.isArray(contexts) || contexts.length === 0 || !contexts.every(isContext)) return undefined;
+  const expanded: DisclosureDelivery[] = [];
+  for (const d of deliveries) {
+    if (!isCompactDelivery(d, contexts.length)) return undefined;
+    const { channel, fields, purpose, legalBasis, command } = contexts[d.context]!;
+    expanded.push({
+      recipient: d.recipient,
+      subscription: d.subscription,
+      channel,
+      fields,
+      ...(purpose !== undefined && { purpose }),
+      ...(legalBasis !== undefined && { legalBasis }),
+      disclosedAt: d.disclosedAt,
+      attempt: d.attempt,
+      ...(command !== undefined && { command }),
+    });
+  }
+  const event = e as unknown as CompactDisclosureEvent;
+  return {
+    format: event.format,
+    subject: event.subject,
+    subjectPointer: event.subjectPointer,
+    type: event.type,
+    recordId: event.recordId,
+    publisher: event.publisher,
+    deliveries: expanded,
+  };
 }
 
-function isDelivery(value: unknown): value is DisclosureDelivery {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const d = value as Record<string, unknown>;
-  const purpose = d['purpose'] as Record<string, unknown> | undefined;
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function isContext(value: unknown): value is DisclosureContext {
+  if (!isObject(value)) return false;
+  const d = value;
+  const purpose = d['purpose'];
   return (
-    isText(d['recipient']) &&
-    isText(d['subscription']) &&
     (d['channel'] === 'inbox' || d['channel'] === 'webhook') &&
     Array.isArray(d['fields']) &&
     d['fields'].every((f) => isText(f)) &&
     (purpose === undefined ||
-      (purpose !== null &&
-        typeof purpose === 'object' &&
+      (isObject(purpose) &&
         isText(purpose['vi']) &&
         (purpose['en'] === undefined || isText(purpose['en'])))) &&
     (d['legalBasis'] === undefined || isText(d['legalBasis'])) &&
-    typeof d['disclosedAt'] === 'string' &&
-    !Number.isNaN(Date.parse(d['disclosedAt'])) &&
-    Number.isSafeInteger(d['attempt']) &&
     (d['command'] === undefined || isText(d['command']))
   );
+}
+
+function isOwnFacts(d: Record<string, unknown>): boolean {
+  return (
+    isText(d['recipient']) &&
+    isText(d['subscription']) &&
+    typeof d['disclosedAt'] === 'string' &&
+    !Number.isNaN(Date.parse(d['disclosedAt'])) &&
+    Number.isSafeInteger(d['attempt'])
+  );
+}
+
+function isDelivery(value: unknown): value is DisclosureDelivery {
+  return isObject(value) && isOwnFacts(value) && isContext(value);
+}
+
+function isCompactDelivery(value: unknown, contexts: number): value is CompactDisclosureDelivery {
+  if (!isObject(value) || !isOwnFacts(value)) return false;
+  const context = value['context'];
+  return Number.isSafeInteger(context) && (context as number) >= 0 && (context as number) < contexts;
 }
