@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DisclosureDelivery, DisclosureEvent } from '@lienthong/contracts';
-import { DISCLOSURE_EVENT_FORMAT, subjectHash } from '@lienthong/contracts';
+import { DISCLOSURE_EVENT_FORMAT, LienthongError, subjectHash } from '@lienthong/contracts';
 import { GatewayKeyring, verifyDisclosureAnswer } from '@lienthong/trust';
 import { signDisclosureAnswer } from '@lienthong/trust';
 import { DisclosureIndex } from './disclosure-index.js';
@@ -159,13 +159,15 @@ describe('disclosure lookup parameters', () => {
 
   it('refuses a malformed subject id without repeating it', () => {
     expect(parseSubjectId('001099012345')).toBe('001099012345');
+    let thrown: unknown;
     try {
       parseSubjectId('0010 99012345<script>');
-      throw new Error('accepted');
     } catch (error) {
-      expect(JSON.stringify(error)).not.toContain('99012345');
-      expect((error as { options: { detail: string } }).options.detail).not.toContain('99012345');
+      thrown = error;
     }
+    expect(thrown).toBeInstanceOf(LienthongError);
+    expect(JSON.stringify(thrown)).not.toContain('99012345');
+    expect((thrown as LienthongError).options.detail).not.toContain('99012345');
   });
 });
 
