@@ -4,7 +4,7 @@ import { Global, Inject, Injectable, Logger, Module } from '@nestjs/common';
 import { RecordProducer, ensureTopics } from '@lienthong/kafka';
 import type { RegistryStateMachine } from '@lienthong/registry';
 import {
-  REGISTRY_TOPIC_SPEC,
+  registryTopicSpec,
   RegistryLog,
   RegistryState,
   SchemaRegistry,
@@ -40,7 +40,7 @@ export class RegistryLifecycle implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     await this.kafkaLifecycle.connected();
-    await ensureTopics(this.kafka, [REGISTRY_TOPIC_SPEC(this.config.kafkaReplicationFactor)]);
+    await ensureTopics(this.kafka, [registryTopicSpec(this.config.kafkaReplicationFactor)]);
     const started = Date.now();
     await this.log.start();
     const { applied } = this.log.progress();

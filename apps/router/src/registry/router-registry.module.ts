@@ -1,7 +1,7 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { Global, Inject, Injectable, Logger, Module } from '@nestjs/common';
 import { RecordProducer, ensureTopics } from '@lienthong/kafka';
-import { REGISTRY_TOPIC, REGISTRY_TOPIC_SPEC, RegistryLog, RegistryState } from '@lienthong/registry';
+import { REGISTRY_TOPIC, registryTopicSpec, RegistryLog, RegistryState } from '@lienthong/registry';
 import { checkCompatibility } from '@lienthong/schema';
 import type { Kafka } from 'kafkajs';
 import type { RouterConfig } from '../config/router-config.js';
@@ -26,7 +26,7 @@ export class RouterRegistry implements OnApplicationShutdown {
   ) {}
 
   async start(): Promise<void> {
-    await ensureTopics(this.kafka, [REGISTRY_TOPIC_SPEC(this.config.kafkaReplicationFactor)]);
+    await ensureTopics(this.kafka, [registryTopicSpec(this.config.kafkaReplicationFactor)]);
     const started = Date.now();
     await this.log.start();
     this.logger.log(
