@@ -18,8 +18,9 @@ import { KeyPseudonyms } from '../fanout/key-pseudonyms.js';
 import type { Delivery } from '../fanout/subscription-matcher.js';
 import { subjectHasher } from '../disclosures/disclosure-log.js';
 import { SubscriptionMatcher } from '../fanout/subscription-matcher.js';
-import { KAFKA_CLIENT, RouterKafka } from '../kafka/router-kafka.module.js';
-import { RouterRegistry } from '../registry/router-registry.module.js';
+import { KAFKA_CLIENT } from '../kafka/kafka-client.token.js';
+import { RouterKafka } from '../kafka/router-kafka.service.js';
+import { RouterRegistry } from '../registry/router-registry.service.js';
 import { unpark } from '../retries/retry-consumer.service.js';
 
 /** Start and end (exclusive) offsets of one partition to read. */
