@@ -25,6 +25,7 @@ export default {
     '^@lienthong/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
+  // Once per run: builds the apps the specs start as child processes, then starts the broker.
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   // swc copies apps/cli/package.json into dist/; keep Jest's module map to the sources.

@@ -11,7 +11,7 @@ import { REGISTRY_TOPIC } from '@lienthong/registry';
 import { RecordProducer, createKafkaClient, ensureTopics } from '@lienthong/kafka';
 import { startKafka } from '@lienthong/local-kafka';
 import {
-  REGISTRY_TOPIC_SPEC,
+  registryTopicSpec,
   RegistryLog,
   RegistryState,
   SchemaRegistry,
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   const broker = await startKafka({ log: (m) => process.stderr.write(`${m}\n`) });
   try {
     const kafka = createKafkaClient({ brokers: broker.brokers, clientId: 'bench-registry' });
-    await ensureTopics(kafka, [REGISTRY_TOPIC_SPEC(-1)]);
+    await ensureTopics(kafka, [registryTopicSpec(-1)]);
     const producer = new RecordProducer(kafka);
     await producer.connect();
     const writer = replica(kafka, producer);

@@ -16,11 +16,13 @@ import type { RunningGateway } from '../support/gateway.util.js';
 import { startGateway } from '../support/gateway.util.js';
 import { pollUntil } from '../support/poll-until.util.js';
 import { RecordCollector } from '../support/record-collector.util.js';
+import { builtCliBin } from '../support/test-build.util.js';
 
 const run = promisify(execFile);
 const ROOT = resolve('.');
-// The bin that `npx lienthong` runs (node_modules/.bin/lienthong links to it), over the build.
-const BIN = join(ROOT, 'apps/cli/bin/lienthong');
+// The bin that `npx lienthong` runs (node_modules/.bin/lienthong links to it), copied beside the
+// build global-setup.ts made for this run.
+const BIN = builtCliBin();
 
 const fixture = readCatalogueFixtures().find((f) => f.type === 'residence.registration')!;
 const TYPE = fixture.type;
@@ -62,8 +64,6 @@ describe('lienthong (the built CLI, as a child process) against a real gateway',
   };
 
   beforeAll(async () => {
-    // `npm test` type-checks and lints but does not build: build the CLI this test runs.
-    await run('npm', ['run', 'build'], { cwd: ROOT });
     dir = mkdtempSync(join(tmpdir(), 'lienthong-cli-e2e-'));
     gateway = await startGateway();
     agency = await gateway.createAgency({ roles: ['publisher', 'integrator'], grants: { publish: [TYPE] } });

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { recordTopic } from '@lienthong/contracts';
@@ -11,6 +11,7 @@ import { pollUntil } from '../support/poll-until.util.js';
 import { RecordCollector } from '../support/record-collector.util.js';
 import { freePort } from '../support/free-port.util.js';
 import { dossierStatusRecord } from '../support/catalogue-fixtures.util.js';
+import { builtMain } from '../support/test-build.util.js';
 
 const TYPE = 'procedure.dossier-status';
 const DIGITS = String(randomBytes(2).readUInt16BE() % 1000).padStart(3, '0');
@@ -35,11 +36,11 @@ describe('SIGTERM: the built gateway drains and exits; no accepted record is los
   let collector: RecordCollector;
   const children: Child[] = [];
 
-  /** `node dist/apps/gateway/src/main.js` with the environment startGateway builds. */
+  /** The built gateway (`node <build>/apps/gateway/src/main.js`) with the environment startGateway builds. */
   const spawnGateway = async (): Promise<Child> => {
     const port = await freePort();
     const output: string[] = [];
-    const child = spawn(process.execPath, ['dist/apps/gateway/src/main.js'], {
+    const child = spawn(process.execPath, [builtMain('gateway')], {
       cwd: process.cwd(),
       env: {
         ...process.env,
@@ -90,7 +91,6 @@ describe('SIGTERM: the built gateway drains and exits; no accepted record is los
   };
 
   beforeAll(async () => {
-    execFileSync('npm', ['run', 'build'], { stdio: 'ignore' });
     setup = await startGateway();
     publisher = await setup.publisher();
     collector = new RecordCollector(

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { GATEWAY_SIGNATURE_HEADER } from '@lienthong/contracts';
@@ -12,6 +12,7 @@ import { startGateway, TEST_DISCLOSURE_BASIS } from '../support/gateway.util.js'
 import { pollUntil } from '../support/poll-until.util.js';
 import { WebhookReceiver } from '../support/router.util.js';
 import { freePort } from '../support/free-port.util.js';
+import { builtMain } from '../support/test-build.util.js';
 
 const TYPE = 'procedure.dossier-status';
 /** A citizen id (12 digits) and a name no other test uses: recognisable anywhere in the logs. */
@@ -121,7 +122,7 @@ describe('gateway JSON logs: one line per request, no payloads, no personal data
   });
 });
 
-/** A built app run as operators run it (`node dist/apps/<app>/src/main.js`), every byte it writes kept. */
+/** A built app run as operators run it (`node <build>/apps/<app>/src/main.js`), every byte it writes kept. */
 class AppProcess {
   readonly stdout: string[] = [];
   readonly stderr: string[] = [];
@@ -190,7 +191,6 @@ describe('router and subscriber demo JSON logs: nothing from records, webhooks o
   let routerUrl = '';
 
   beforeAll(async () => {
-    execFileSync('npm', ['run', 'build'], { stdio: 'ignore' });
     gateway = await startGateway({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
     publisher = await gateway.publisher();
     // Both subscribers may see personal data: the whole record, citizen id included, is what
@@ -223,7 +223,7 @@ describe('router and subscriber demo JSON logs: nothing from records, webhooks o
 
     const routerPort = await freePort();
     routerUrl = `http://127.0.0.1:${routerPort}`;
-    router = new AppProcess('dist/apps/router/src/main.js', {
+    router = new AppProcess(builtMain('router'), {
       LOG_LEVEL: 'trace',
       ROUTER_HOST: '127.0.0.1',
       ROUTER_PORT: String(routerPort),
@@ -245,7 +245,7 @@ describe('router and subscriber demo JSON logs: nothing from records, webhooks o
       },
       { timeoutMs: 60_000, intervalMs: 200, description: 'router ready' },
     );
-    demo = new AppProcess('dist/apps/subscriber-demo/src/main.js', {
+    demo = new AppProcess(builtMain('subscriber-demo'), {
       LOG_LEVEL: 'trace',
       SUBSCRIBER_AGENCY: inboxAgency.id,
       GATEWAY_JWKS_URL: `${gateway.url}/.well-known/jwks.json`,

@@ -23,7 +23,7 @@ import {
   runDigits,
 } from './support/exactly-once.util.js';
 import { freePort } from '../support/free-port.util.js';
-import { GatewayProcess, buildApps } from './support/gateway-process.js';
+import { GatewayProcess } from './support/gateway-process.js';
 
 const WORKERS = 12;
 const BATCH_EVERY = 4;
@@ -43,7 +43,6 @@ describe('gateway SIGKILLed mid-load and restarted', () => {
   const run = runDigits();
 
   beforeAll(async () => {
-    buildApps();
     // An in-process gateway registers the publisher; the child shares its issuer and keys.
     setup = await startGateway();
     publisher = await setup.publisher();

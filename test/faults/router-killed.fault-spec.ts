@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DEAD_LETTER_TOPIC, inboxTopic } from '@lienthong/delivery';
@@ -68,7 +67,6 @@ describe('router killed (SIGKILL) mid-stream and restarted', () => {
   const startedAt = new Date();
 
   beforeAll(async () => {
-    execFileSync('npm', ['run', 'build'], { stdio: 'ignore' });
     gateway = await startGateway({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
     integrator = await gateway.createAgency({ roles: ['publisher', 'integrator'] });
     type = await registerFaultType(gateway, integrator, 'router-killed');

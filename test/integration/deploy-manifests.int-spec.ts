@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { KAFKA_VERSION } from '@lienthong/local-kafka';
-import { REGISTRY_TOPIC, REGISTRY_TOPIC_SPEC } from '@lienthong/registry';
+import { REGISTRY_TOPIC, registryTopicSpec } from '@lienthong/registry';
 import { Ajv } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import { loadGatewayConfig } from '../../apps/gateway/src/config/gateway-config.js';
@@ -652,7 +652,7 @@ describe('deploy/kubernetes', () => {
   });
 
   it('declares the registry and audit topics as the apps create them', () => {
-    const spec = REGISTRY_TOPIC_SPEC(3);
+    const spec = registryTopicSpec(3);
     const registry = find('KafkaTopic', 'lienthong-registry').spec!;
     expect(registry['topicName']).toBe(REGISTRY_TOPIC);
     expect(registry).toMatchObject({ partitions: spec.numPartitions, replicas: 3 });

@@ -10,9 +10,13 @@ declare global {
 }
 
 /**
- * Jest global setup: one Kafka broker for the whole run (KAFKA_BROKERS, a testcontainers
- * apache/kafka, or the local broker from the Apache Kafka jars; see docs/kafka.md). Exports its
- * address as KAFKA_BROKERS, which the tests and the apps under test read.
+ * Jest global setup, once per run of either suite (jest.faults.config.js shares it):
+ * - builds the apps the specs run as child processes, once, into the test build
+ *   (test-build.util.ts; specs never build), first, so a broken build fails the run before a
+ *   broker starts;
+ * - starts one Kafka broker for the whole run (KAFKA_BROKERS, a testcontainers apache/kafka, or
+ *   the local broker from the Apache Kafka jars; see docs/kafka.md) and exports its address as
+ *   KAFKA_BROKERS, which the tests and the apps under test read.
  */
 export default async function globalSetup(
   _globalConfig: unknown,
@@ -20,6 +24,10 @@ export default async function globalSetup(
 ): Promise<void> {
   const restoreResolver = installSourceResolver(projectConfig.rootDir);
   try {
+    const { buildForTests } = await import('./test-build.util.js');
+    const started = Date.now();
+    await buildForTests(projectConfig.rootDir);
+    process.stderr.write(`[test-build] apps built in ${Date.now() - started} ms\n`);
     const { startKafka } = await import('@lienthong/local-kafka');
     const handle = await startKafka({ log: (message) => process.stderr.write(`[local-kafka] ${message}\n`) });
     globalThis.__LIENTHONG_KAFKA__ = handle;

@@ -10,7 +10,7 @@ import type { RouterConfig } from '../../apps/router/src/config/router-config.js
 import { loadRouterConfig } from '../../apps/router/src/config/router-config.js';
 import { RouterCommands } from '../../apps/router/src/commands/router-commands.service.js';
 import { createRouterApp } from '../../apps/router/src/router-app.factory.js';
-import { DeliverySigners } from '../../apps/router/src/trust/router-trust.module.js';
+import { DeliverySigners } from '../../apps/router/src/trust/delivery-signers.service.js';
 import { pollUntil } from './poll-until.util.js';
 import { sharedAuditKeyFile } from './audit-keys.util.js';
 import { TEST_DISCLOSURE_SECRET } from './gateway.util.js';

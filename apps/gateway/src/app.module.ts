@@ -2,13 +2,14 @@ import type { DynamicModule } from '@nestjs/common';
 import type { Logger as PinoLogger } from 'pino';
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_LOG, jsonLoggerModule } from '@lienthong/observability';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AsyncApiModule } from './asyncapi/asyncapi.module.js';
 import { GatewayAuditModule } from './audit/gateway-audit.module.js';
 import { CcompatModule } from './ccompat/ccompat.module.js';
 import { DisclosuresModule } from './disclosures/disclosures.module.js';
 import { AccessGuard } from './common/access.guard.js';
-import { GATEWAY_LOG, createGatewayPino, gatewayLoggerModule } from './common/logging.js';
+import { createGatewayPino } from './common/logging.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import type { GatewayConfig } from './config/gateway-config.js';
 import { GATEWAY_CONFIG } from './config/gateway-config.js';
@@ -34,7 +35,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [
-        gatewayLoggerModule(log),
+        jsonLoggerModule(log),
         KafkaModule,
         RegistryModule,
         TrustModule,
@@ -53,11 +54,11 @@ export class AppModule {
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
-        { provide: GATEWAY_LOG, useValue: log },
+        { provide: APP_LOG, useValue: log },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
-      exports: [GATEWAY_CONFIG, GATEWAY_LOG],
+      exports: [GATEWAY_CONFIG, APP_LOG],
     };
   }
 }

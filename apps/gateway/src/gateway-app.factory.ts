@@ -5,10 +5,10 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import type { JsonLogOptions } from '@lienthong/observability';
-import { httpRequestId } from '@lienthong/observability';
+import { APP_LOG, httpRequestId, logHttpRequests } from '@lienthong/observability';
 import { AppModule } from './app.module.js';
 import { clientErrorHandler, frameworkErrors } from './common/framework-errors.js';
-import { GATEWAY_LOG, createGatewayPino, logRequests } from './common/logging.js';
+import { createGatewayPino } from './common/logging.js';
 import { registerRawJsonBody } from './common/raw-json-body.js';
 import type { GatewayConfig } from './config/gateway-config.js';
 
@@ -40,7 +40,7 @@ export function configureGatewayApp(
 ): NestFastifyApplication {
   const fastify = app.getHttpAdapter().getInstance();
   app.useLogger(app.get(Logger));
-  logRequests(fastify, app.get<symbol, PinoLogger>(GATEWAY_LOG));
+  logHttpRequests(fastify, app.get<symbol, PinoLogger>(APP_LOG));
   registerRawJsonBody(fastify, config.maxBodyBytes);
   // Graceful shutdown (SIGTERM → app.close → fastify.close): the listener stops at once, new
   // requests on open connections get 503, requests in flight finish; their connections must then

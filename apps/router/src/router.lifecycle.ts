@@ -7,8 +7,9 @@ import { RouterCommands } from './commands/router-commands.service.js';
 import type { RouterConfig } from './config/router-config.js';
 import { ROUTER_CONFIG } from './config/router-config.js';
 import { RecordConsumer } from './fanout/record-consumer.service.js';
-import { KAFKA_CLIENT, RouterKafka } from './kafka/router-kafka.module.js';
-import { RouterRegistry } from './registry/router-registry.module.js';
+import { KAFKA_CLIENT } from './kafka/kafka-client.token.js';
+import { RouterKafka } from './kafka/router-kafka.service.js';
+import { RouterRegistry } from './registry/router-registry.service.js';
 import { RetryConsumer } from './retries/retry-consumer.service.js';
 
 /**

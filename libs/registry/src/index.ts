@@ -1,4 +1,4 @@
-export { RegistryLog, RegistryUnavailableError, REGISTRY_TOPIC_SPEC } from './registry-log.js';
+export { RegistryLog, RegistryUnavailableError, registryTopicSpec } from './registry-log.js';
 export type { ApplyOutcome, RegistryStateMachine } from './registry-log.js';
 export { REGISTRY_RECORD_FORMAT, REGISTRY_TOPIC, registryKey } from './registry-record.js';
 export type { RegistryKind, RegistryRecord } from './registry-record.js';

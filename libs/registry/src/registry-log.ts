@@ -13,12 +13,15 @@ export interface RegistryStateMachine {
   apply(record: RegistryRecord, offset: bigint): ApplyOutcome;
 }
 
-export const REGISTRY_TOPIC_SPEC = (replicationFactor: number): TopicSpec => ({
-  topic: REGISTRY_TOPIC,
-  numPartitions: 1,
-  replicationFactor,
-  configEntries: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '3600000' },
-});
+/** The registry topic: one partition (one log order), compacted, with the given replication factor. */
+export function registryTopicSpec(replicationFactor: number): TopicSpec {
+  return {
+    topic: REGISTRY_TOPIC,
+    numPartitions: 1,
+    replicationFactor,
+    configEntries: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '3600000' },
+  };
+}
 
 /** Thrown when the registry log cannot take or confirm a write in time. */
 export class RegistryUnavailableError extends Error {

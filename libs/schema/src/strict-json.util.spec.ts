@@ -114,11 +114,14 @@ describe('parseStrictJson', () => {
     expect(codeOf('[1,9007199254740992]')).toBe('unsafe-integer');
     expect(codeOf('123456789012345678901234567890')).toBe('unsafe-integer');
     expect(pointersOf('{"a":[0,{"id":9007199254740993}]}')).toEqual(['/a/1/id']);
+    let thrown: unknown;
     try {
       parseStrictJson(Buffer.from(`[${'9'.repeat(20_000)}]`));
     } catch (error) {
-      expect((error as LienthongError).options.detail?.length).toBeLessThan(120);
+      thrown = error;
     }
+    expect(thrown).toBeInstanceOf(LienthongError);
+    expect((thrown as LienthongError).options.detail?.length).toBeLessThan(120);
   });
 
   it('accepts safe integers, fractions, exponents, and long digit runs inside strings', () => {

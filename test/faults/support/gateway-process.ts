@@ -1,37 +1,9 @@
-// The gateway as a child process (node <build>/apps/gateway/src/main.js), so a scenario can
-// SIGKILL it mid-load and start it again on the same port.
+// The gateway as a child process (node <build>/apps/gateway/src/main.js, the test build that
+// global-setup.ts makes), so a scenario can SIGKILL it mid-load and start it again on the same port.
 import type { ChildProcess } from 'node:child_process';
-import { execFileSync, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { pollUntil } from '../../support/poll-until.util.js';
-
-/**
- * Where the fault suite builds the apps: a folder of its own inside dist/ (git-ignored, outside
- * Jest's module map), so a build here never rewrites files under a gateway or benchmark someone
- * else runs from dist/apps.
- */
-export const FAULT_BUILD_DIR = join('dist', 'fault-build');
-
-/** `npm run build`'s swc command, into FAULT_BUILD_DIR. */
-export function buildApps(): void {
-  execFileSync(
-    process.execPath,
-    [
-      'node_modules/@swc/cli/bin/swc.js',
-      'apps',
-      'libs',
-      '--out-dir',
-      FAULT_BUILD_DIR,
-      '--copy-files',
-      '--ignore',
-      '**/*.spec.ts',
-      '--config-file',
-      '.swcrc',
-      '--quiet',
-    ],
-    { stdio: 'inherit' },
-  );
-}
+import { builtMain } from '../../support/test-build.util.js';
 
 /** A gateway child process on a fixed port that survives its own SIGKILL and restart. */
 export class GatewayProcess {
@@ -51,7 +23,7 @@ export class GatewayProcess {
   async start(): Promise<void> {
     if (this.child) throw new Error('the gateway process is running');
     this.output = [];
-    const child = spawn(process.execPath, [join(FAULT_BUILD_DIR, 'apps/gateway/src/main.js')], {
+    const child = spawn(process.execPath, [builtMain('gateway')], {
       cwd: process.cwd(),
       env: { ...process.env, HOST: '127.0.0.1', PORT: String(this.port), LOG_LEVEL: 'warn', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],

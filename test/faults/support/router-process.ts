@@ -7,8 +7,9 @@ import { GatewayKeyring } from '@lienthong/trust';
 import { pollUntil } from '../../support/poll-until.util.js';
 import { freePort } from '../../support/free-port.util.js';
 import { sharedAuditKeyFile } from '../../support/audit-keys.util.js';
+import { builtMain } from '../../support/test-build.util.js';
 
-/** `node dist/apps/router/src/main.js` running as a child process, as in production. */
+/** The built router (`node <build>/apps/router/src/main.js`) running as a child process, as in production. */
 export interface RouterProcess {
   process: ChildProcess;
   /** Health and metrics. */
@@ -36,7 +37,7 @@ function webhookSigningKeyFile(): Promise<string> {
 }
 
 /**
- * Spawns the built router (run `npm run build` first) with the variables its configuration
+ * Spawns the router from the test build (test-build.util.ts) with the variables its configuration
  * reads (apps/router/src/config/router-config.ts) and waits until `/health/ready` answers 200:
  * Kafka reachable, registry replica caught up, record consumer in its group. Loopback webhooks
  * and plain http are allowed; `env` overrides anything.
@@ -49,7 +50,7 @@ export async function spawnRouter(options: {
 }): Promise<RouterProcess> {
   const port = await freePort();
   const output: string[] = [];
-  const child = spawn(process.execPath, ['dist/apps/router/src/main.js'], {
+  const child = spawn(process.execPath, [builtMain('router')], {
     cwd: process.cwd(),
     env: {
       ...process.env,

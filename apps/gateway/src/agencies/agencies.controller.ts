@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
 import type { AgencyView } from '@lienthong/registry';
 import type { RequestWithPrincipal } from '../common/principal.js';
-import { RequireRole } from '../common/public.decorator.js';
+import { RequireRole } from '../common/require-role.decorator.js';
 import { parseAddKeys, parseCreateAgency, parseGrantRight } from './agencies.dto.js';
 import { AgenciesService } from './agencies.service.js';
 

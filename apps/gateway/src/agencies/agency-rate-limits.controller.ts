@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, HttpCode, Param, Put, Req } from '@nestjs/common';
 import type { RequestWithPrincipal } from '../common/principal.js';
-import { RequireRole } from '../common/public.decorator.js';
+import { RequireRole } from '../common/require-role.decorator.js';
 import type { AgencyAdminView } from './agencies.service.js';
 import { AgenciesService } from './agencies.service.js';
 import { parseAgencyRateLimits } from './agency-rate-limits.dto.js';

@@ -10,7 +10,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { GATEWAY_CONFIG } from '../config/gateway-config.js';
-import { KAFKA_CLIENT } from '../kafka/kafka.module.js';
+import { KAFKA_CLIENT } from '../kafka/kafka-client.token.js';
 
 /** Facts for {@link GatewayAudit.record}: `at` defaults to now. */
 export type GatewayAuditFacts = Omit<AuditFacts, 'at'> & { at?: string };

@@ -7,7 +7,8 @@ import { RegistryState } from '@lienthong/registry';
 import { AccessTokenVerifier, TrustError } from '@lienthong/trust';
 import type { FastifyRequest } from 'fastify';
 import type { Principal, RequestWithPrincipal } from './principal.js';
-import { IS_PUBLIC_ROUTE, REQUIRED_ROLES } from './public.decorator.js';
+import { IS_PUBLIC_ROUTE } from './public.decorator.js';
+import { REQUIRED_ROLES } from './require-role.decorator.js';
 
 /**
  * The global guard every route passes through (secure by default: routes opt out with

@@ -3,12 +3,8 @@ import { createJsonLogger } from '@lienthong/observability';
 import type { Logger as PinoLogger } from 'pino';
 import type { GatewayLogLevel } from '../config/gateway-config.js';
 
-// The JSON logging every app shares lives in @lienthong/observability; this file names the gateway.
-export {
-  APP_LOG as GATEWAY_LOG,
-  jsonLoggerModule as gatewayLoggerModule,
-  logHttpRequests as logRequests,
-} from '@lienthong/observability';
+// The JSON logging every app shares lives in @lienthong/observability (APP_LOG, jsonLoggerModule,
+// logHttpRequests, imported from there); this file names the gateway.
 
 /** The `app` field of every gateway log line. */
 export const GATEWAY_APP_NAME = 'lienthong-gateway';

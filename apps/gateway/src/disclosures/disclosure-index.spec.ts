@@ -3,6 +3,7 @@ import type { CompactDisclosureEvent, DisclosureDelivery, DisclosureEvent } from
 import {
   COMPACT_DISCLOSURE_EVENT_FORMAT,
   DISCLOSURE_EVENT_FORMAT,
+  LienthongError,
   parseDisclosureEvent,
   subjectHash,
 } from '@lienthong/contracts';
@@ -195,13 +196,15 @@ describe('disclosure lookup parameters', () => {
 
   it('refuses a malformed subject id without repeating it', () => {
     expect(parseSubjectId('001099012345')).toBe('001099012345');
+    let thrown: unknown;
     try {
       parseSubjectId('0010 99012345<script>');
-      throw new Error('accepted');
     } catch (error) {
-      expect(JSON.stringify(error)).not.toContain('99012345');
-      expect((error as { options: { detail: string } }).options.detail).not.toContain('99012345');
+      thrown = error;
     }
+    expect(thrown).toBeInstanceOf(LienthongError);
+    expect(JSON.stringify(thrown)).not.toContain('99012345');
+    expect((thrown as LienthongError).options.detail).not.toContain('99012345');
   });
 });
 

@@ -6,7 +6,8 @@ import { deleteConsumerGroup, ensureTopics } from '@lienthong/kafka';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { GATEWAY_CONFIG } from '../config/gateway-config.js';
-import { KAFKA_CLIENT, KafkaLifecycle } from '../kafka/kafka.module.js';
+import { KAFKA_CLIENT } from '../kafka/kafka-client.token.js';
+import { KafkaLifecycle } from '../kafka/kafka-lifecycle.service.js';
 import { DisclosureIndex } from './disclosure-index.js';
 
 /**

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { DISCLOSURE_SIGNATURE_HEADER } from '@lienthong/trust';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestWithPrincipal } from '../common/principal.js';
-import { RequireRole } from '../common/public.decorator.js';
+import { RequireRole } from '../common/require-role.decorator.js';
 import { parseDisclosureQuery, parseSubjectId } from './disclosures.dto.js';
 import { DisclosuresService } from './disclosures.service.js';
 

@@ -2,7 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../common/public.decorator.js';
 import { RegistryLog } from '@lienthong/registry';
-import { KafkaLifecycle } from '../kafka/kafka.module.js';
+import { KafkaLifecycle } from '../kafka/kafka-lifecycle.service.js';
 
 interface HealthReport {
   status: 'up' | 'down';

@@ -9,7 +9,7 @@ import {
 } from '@lienthong/idempotency';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestWithPrincipal } from '../common/principal.js';
-import { RequireRole } from '../common/public.decorator.js';
+import { RequireRole } from '../common/require-role.decorator.js';
 import { AgencyRateLimits } from '../rate-limit/rate-limit.service.js';
 import { IDEMPOTENCY_STORE } from '../trust/trust.module.js';
 import type { PublishContext } from './messages.dto.js';

@@ -9,7 +9,7 @@ import {
 } from '@lienthong/contracts';
 import { scanTopicRange, topicRangesSince } from '@lienthong/kafka';
 import type { Kafka } from 'kafkajs';
-import { KAFKA_CLIENT } from '../kafka/kafka.module.js';
+import { KAFKA_CLIENT } from '../kafka/kafka-client.token.js';
 import type { WrittenRecord } from './messages.dto.js';
 
 /**

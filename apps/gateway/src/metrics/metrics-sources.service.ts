@@ -4,7 +4,7 @@ import type { SchemaVersionState } from '@lienthong/observability';
 import { LienthongMetrics } from '@lienthong/observability';
 import { RegistryLog, RegistryState } from '@lienthong/registry';
 import { GatewayKeyring } from '@lienthong/trust';
-import { KafkaLifecycle } from '../kafka/kafka.module.js';
+import { KafkaLifecycle } from '../kafka/kafka-lifecycle.service.js';
 
 /**
  * Connects the metrics to what the gateway knows: label allow-lists follow the registry (its

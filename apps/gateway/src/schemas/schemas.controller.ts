@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Req, Res } 
 import { negotiateLanguage } from '@lienthong/contracts';
 import type { FastifyReply } from 'fastify';
 import type { RequestWithPrincipal } from '../common/principal.js';
-import { RequireRole } from '../common/public.decorator.js';
+import { RequireRole } from '../common/require-role.decorator.js';
 import type {
   CompatibilityConfig,
   CompatibilityReport,

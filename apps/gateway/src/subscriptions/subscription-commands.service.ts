@@ -9,7 +9,7 @@ import { GatewayAudit } from '../audit/gateway-audit.service.js';
 import type { Principal } from '../common/principal.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { GATEWAY_CONFIG } from '../config/gateway-config.js';
-import { KAFKA_CLIENT } from '../kafka/kafka.module.js';
+import { KAFKA_CLIENT } from '../kafka/kafka-client.token.js';
 import type { DeadLetterScan } from './dead-letter-reader.js';
 import { scanDeadLetters } from './dead-letter-reader.js';
 import { SubscriptionsService } from './subscriptions.service.js';

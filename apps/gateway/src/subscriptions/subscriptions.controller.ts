@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Principal, RequestWithPrincipal } from '../common/principal.js';
-import { RequireRole } from '../common/public.decorator.js';
+import { RequireRole } from '../common/require-role.decorator.js';
 import type { DeadLetterScan } from './dead-letter-reader.js';
 import type { CommandAccepted } from './subscription-commands.service.js';
 import { SubscriptionCommandsService } from './subscription-commands.service.js';

@@ -6,7 +6,7 @@ import { AUDIT_TOPIC } from '@lienthong/delivery';
 import { LienthongMetrics } from '@lienthong/observability';
 import type { RouterConfig } from '../config/router-config.js';
 import { ROUTER_CONFIG } from '../config/router-config.js';
-import { RouterKafka } from '../kafka/router-kafka.module.js';
+import { RouterKafka } from '../kafka/router-kafka.service.js';
 
 /**
  * Writes delivery, retry and dead-letter events to `lienthong.audit`: signed, hash-chained per

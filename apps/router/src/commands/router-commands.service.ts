@@ -15,8 +15,8 @@ import { KeyPseudonyms } from '../fanout/key-pseudonyms.js';
 import type { Delivery } from '../fanout/subscription-matcher.js';
 import { subjectHasher } from '../disclosures/disclosure-log.js';
 import { SubscriptionMatcher } from '../fanout/subscription-matcher.js';
-import { KAFKA_CLIENT } from '../kafka/router-kafka.module.js';
-import { RouterRegistry } from '../registry/router-registry.module.js';
+import { KAFKA_CLIENT } from '../kafka/kafka-client.token.js';
+import { RouterRegistry } from '../registry/router-registry.service.js';
 import { unpark } from '../retries/retry-consumer.service.js';
 
 /**

@@ -16,9 +16,9 @@ import { CompressionTypes } from 'kafkajs';
 import { AuditWriter } from '../audit/audit-writer.service.js';
 import type { RouterConfig } from '../config/router-config.js';
 import { ROUTER_CONFIG, maxAttempts } from '../config/router-config.js';
-import { RouterKafka, retryTopic } from '../kafka/router-kafka.module.js';
+import { RouterKafka, retryTopic } from '../kafka/router-kafka.service.js';
 import { DISCLOSURE_TOPIC, DisclosureCollector, disclosureBatches } from '../disclosures/disclosure-log.js';
-import { DeliverySigners } from '../trust/router-trust.module.js';
+import { DeliverySigners } from '../trust/delivery-signers.service.js';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.service.js';
 import type { Delivery } from './subscription-matcher.js';
 

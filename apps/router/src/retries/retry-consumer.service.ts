@@ -10,8 +10,9 @@ import type { Undeliverable } from '../fanout/deliverer.service.js';
 import { Deliverer } from '../fanout/deliverer.service.js';
 import { KeyPseudonyms } from '../fanout/key-pseudonyms.js';
 import type { Delivery } from '../fanout/subscription-matcher.js';
-import { KAFKA_CLIENT, retryTopic } from '../kafka/router-kafka.module.js';
-import { RouterRegistry } from '../registry/router-registry.module.js';
+import { KAFKA_CLIENT } from '../kafka/kafka-client.token.js';
+import { retryTopic } from '../kafka/router-kafka.service.js';
+import { RouterRegistry } from '../registry/router-registry.service.js';
 
 /** Headers that belong to the parked message, not to what is delivered again. */
 const PARKING_HEADERS: readonly string[] = [

@@ -1,41 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { KeyObject } from 'node:crypto';
-import { Global, Inject, Injectable, Logger, Module } from '@nestjs/common';
+import { Global, Logger, Module } from '@nestjs/common';
 import { AuditSigner } from '@lienthong/audit';
-import type { DeliverySigningKey } from '@lienthong/delivery';
 import { GatewayKeyring } from '@lienthong/trust';
 import type { RouterConfig } from '../config/router-config.js';
 import { ROUTER_CONFIG } from '../config/router-config.js';
-
-export const WEBHOOK_KEYRING = Symbol('WEBHOOK_KEYRING');
-
-/**
- * The gateway keys the router signs with: the gateway's signing key (same file as the gateway,
- * so subscribers verify Kafka deliveries against the gateway JWKS) and the Ed25519 key of the
- * webhook `v1a` signatures.
- */
-@Injectable()
-export class DeliverySigners {
-  constructor(
-    private readonly gateway: GatewayKeyring,
-    @Inject(WEBHOOK_KEYRING) private readonly webhook: GatewayKeyring,
-  ) {}
-
-  /** Signs Kafka deliveries (`lienthong-gateway-signature`). */
-  deliveryKey(): DeliverySigningKey {
-    return this.gateway.signingKey();
-  }
-
-  /** Signs webhooks (`v1a`). */
-  webhookKey(): KeyObject {
-    return KeyObject.from(this.webhook.signingKey().key);
-  }
-
-  /** Public keys of both, for verifiers that cannot reach the gateway (tests, the demo). */
-  publicJwks(): { keys: Record<string, unknown>[] } {
-    return { keys: [...this.gateway.publicJwks().keys, ...this.webhook.publicJwks().keys] };
-  }
-}
+import { DeliverySigners } from './delivery-signers.service.js';
+import { WEBHOOK_KEYRING } from './webhook-keyring.token.js';
 
 /** The router's audit key (AUDIT_SIGNING_KEY_FILE), or one generated for this process with a warning. */
 export async function loadAuditSigner(file: string | undefined, context: string): Promise<AuditSigner> {
