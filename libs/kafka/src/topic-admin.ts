@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 
 export interface TopicSpec {
   topic: string;
@@ -68,4 +68,43 @@ export async function deleteConsumerGroup(kafka: Kafka, groupId: string): Promis
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
+}
+
+/**
+ * `admin.fetchTopicOffsets`, retried while a topic created a moment ago is not served yet:
+ * metadata can name a partition's leader before that broker has loaded the partition, and the
+ * offsets request then fails with a retriable error (NOT_LEADER_OR_FOLLOWER,
+ * UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE) that kafkajs' own retries may not outlast.
+ * Other errors, and the last retriable one after `timeoutMs`, are thrown.
+ */
+export async function fetchTopicOffsetsWhenServed(
+  admin: Admin,
+  topic: string,
+  timeoutMs = 30_000,
+): Promise<Awaited<ReturnType<Admin['fetchTopicOffsets']>>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (error) {
+      if (!isRetriable(error) || Date.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
+    }
+  }
+}
+
+/**
+ * A kafkajs error worth another attempt, itself or as the cause it was wrapped in (kafkajs
+ * reports a retriable error its own retries did not outlast as KafkaJSNumberOfRetriesExceeded,
+ * not retriable, with the original as `cause`).
+ */
+function isRetriable(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; depth++) {
+    if ((e as { retriable?: boolean }).retriable === true) return true;
+    e =
+      (e as { cause?: unknown; originalError?: unknown }).cause ??
+      (e as { originalError?: unknown }).originalError;
+  }
+  return false;
 }

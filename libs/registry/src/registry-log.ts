@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordProducer, TopicSpec } from '@lienthong/kafka';
+import { fetchTopicOffsetsWhenServed } from '@lienthong/kafka';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { RegistryKind, RegistryRecord } from './registry-record.js';
 import { REGISTRY_RECORD_FORMAT, REGISTRY_TOPIC, registryKey } from './registry-record.js';
@@ -61,7 +62,7 @@ export class RegistryLog {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const [partition] = await admin.fetchTopicOffsets(REGISTRY_TOPIC);
+      const [partition] = await fetchTopicOffsetsWhenServed(admin, REGISTRY_TOPIC);
       this.targetOffset = BigInt(partition?.high ?? '0') - 1n;
     } finally {
       await admin.disconnect();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DISCLOSURE_TOPIC, disclosureTopicConfig, parseDisclosureEvent } from '@lienthong/contracts';
-import { deleteConsumerGroup, ensureTopics } from '@lienthong/kafka';
+import { deleteConsumerGroup, ensureTopics, fetchTopicOffsetsWhenServed } from '@lienthong/kafka';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { GATEWAY_CONFIG } from '../config/gateway-config.js';
@@ -55,7 +55,7 @@ export class DisclosureLog implements OnApplicationBootstrap, OnApplicationShutd
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      for (const p of await admin.fetchTopicOffsets(DISCLOSURE_TOPIC)) {
+      for (const p of await fetchTopicOffsetsWhenServed(admin, DISCLOSURE_TOPIC)) {
         const last = Number(p.high) - 1;
         if (last >= Number(p.low)) this.targets.set(p.partition, last);
       }

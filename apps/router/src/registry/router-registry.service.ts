@@ -1,6 +1,6 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ensureTopics } from '@lienthong/kafka';
+import { ensureTopics, fetchTopicOffsetsWhenServed } from '@lienthong/kafka';
 import { REGISTRY_TOPIC, registryTopicSpec, RegistryLog, RegistryState } from '@lienthong/registry';
 import type { Kafka } from 'kafkajs';
 import type { RouterConfig } from '../config/router-config.js';
@@ -57,7 +57,7 @@ export class RouterRegistry implements OnApplicationShutdown {
 
   private async syncNow(timeoutMs: number): Promise<void> {
     const admin = await this.routerKafka.sharedAdmin();
-    const [partition] = await admin.fetchTopicOffsets(REGISTRY_TOPIC);
+    const [partition] = await fetchTopicOffsetsWhenServed(admin, REGISTRY_TOPIC);
     const target = BigInt(partition?.high ?? '0') - 1n;
     const deadline = Date.now() + timeoutMs;
     while (this.log.progress().offset < target) {
