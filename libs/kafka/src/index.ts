@@ -7,6 +7,7 @@ export {
   ensureTopics,
   fetchTopicOffsetsWhenServed,
   isKafkaReachable,
+  reachabilityProbe,
 } from './topic-admin.js';
 export type { TopicSpec } from './topic-admin.js';
 export { scanTopicRange, topicRangesSince } from './topic-range-scanner.js';

@@ -55,6 +55,20 @@ export async function isKafkaReachable(kafka: Kafka, timeoutMs: number): Promise
 }
 
 /**
+ * `isKafkaReachable` behind a one-second cache: what health probes call, so that however often
+ * they come, the cluster sees at most one metadata request a second from this process.
+ */
+export function reachabilityProbe(kafka: Kafka, timeoutMs = 2_000): () => Promise<boolean> {
+  let last = { at: 0, ok: false };
+  return async () => {
+    if (Date.now() - last.at < 1_000) return last.ok;
+    const ok = await isKafkaReachable(kafka, timeoutMs);
+    last = { at: Date.now(), ok };
+    return ok;
+  };
+}
+
+/**
  * Deletes a throw-away consumer group (one used to scan a topic range); failures are ignored, as
  * an empty group expires on its own (offsets.retention) and deleting it is only tidiness.
  */

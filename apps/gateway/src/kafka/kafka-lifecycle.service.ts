@@ -1,7 +1,7 @@
 import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { recordTopic } from '@lienthong/contracts';
-import { RecordProducer, ensureTopics, isKafkaReachable } from '@lienthong/kafka';
+import { RecordProducer, ensureTopics, reachabilityProbe } from '@lienthong/kafka';
 import type { Kafka } from 'kafkajs';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { GATEWAY_CONFIG } from '../config/gateway-config.js';
@@ -17,7 +17,7 @@ const TOPIC_MAX_MESSAGE_BYTES = 2 * 1_048_576;
 @Injectable()
 export class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Kafka');
-  private lastProbe: { at: number; ok: boolean } = { at: 0, ok: false };
+  private probe: (() => Promise<boolean>) | undefined;
   private readonly knownTopics = new Set<string>();
   private connection: Promise<void> | undefined;
 
@@ -62,11 +62,8 @@ export class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Whether Kafka answers metadata; cached for a second so probes cannot flood the cluster. */
-  async isReachable(): Promise<boolean> {
-    const now = Date.now();
-    if (now - this.lastProbe.at < 1_000) return this.lastProbe.ok;
-    const ok = await isKafkaReachable(this.kafka, 2_000);
-    this.lastProbe = { at: Date.now(), ok };
-    return ok;
+  isReachable(): Promise<boolean> {
+    this.probe ??= reachabilityProbe(this.kafka);
+    return this.probe();
   }
 }

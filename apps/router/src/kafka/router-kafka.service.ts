@@ -4,7 +4,7 @@ import { auditTopicSpec } from '@lienthong/audit';
 import { DEAD_LETTER_TOPIC, RETRY_TOPIC_PREFIX, inboxTopic } from '@lienthong/delivery';
 import { ROUTER_COMMAND_TOPIC } from '@lienthong/delivery';
 import { DISCLOSURE_TOPIC, disclosureTopicConfig } from '@lienthong/contracts';
-import { ensureTopics, isKafkaReachable } from '@lienthong/kafka';
+import { ensureTopics, reachabilityProbe } from '@lienthong/kafka';
 import type { TopicSpec } from '@lienthong/kafka';
 import type { Admin, CompressionTypes, Kafka, Message, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
@@ -30,7 +30,7 @@ export class RouterKafka implements OnApplicationShutdown {
   private connection: Promise<void> | undefined;
   private readonly knownTopics = new Set<string>();
   private admin: Admin | undefined;
-  private lastProbe = { at: 0, ok: false };
+  private probe: (() => Promise<boolean>) | undefined;
 
   constructor(
     @Inject(KAFKA_CLIENT) readonly kafka: Kafka,
@@ -103,12 +103,9 @@ export class RouterKafka implements OnApplicationShutdown {
   }
 
   /** Whether Kafka answers metadata; cached for a second. */
-  async isReachable(): Promise<boolean> {
-    const now = Date.now();
-    if (now - this.lastProbe.at < 1_000) return this.lastProbe.ok;
-    const ok = await isKafkaReachable(this.kafka, 2_000);
-    this.lastProbe = { at: Date.now(), ok };
-    return ok;
+  isReachable(): Promise<boolean> {
+    this.probe ??= reachabilityProbe(this.kafka);
+    return this.probe();
   }
 
   private spec(topic: string, numPartitions: number): TopicSpec {
