@@ -5,7 +5,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { AuditWriter } from './audit/audit-writer.service.js';
 import { RouterCommands } from './commands/router-commands.service.js';
 import type { RouterConfig } from './config/router-config.js';
-import { ROUTER_CONFIG, keyPseudonymSecret } from './config/router-config.js';
+import { ROUTER_CONFIG } from './config/router-config.js';
 import { Deliverer } from './fanout/deliverer.service.js';
 import { KeyPseudonyms } from './fanout/key-pseudonyms.js';
 import { RecordConsumer } from './fanout/record-consumer.service.js';
@@ -37,7 +37,7 @@ export class RouterModule {
           provide: KeyPseudonyms,
           inject: [RouterRegistry],
           useFactory: (registry: RouterRegistry): KeyPseudonyms =>
-            new KeyPseudonyms(registry.state, keyPseudonymSecret(config)),
+            new KeyPseudonyms(registry.state, config.keyPseudonymSecret),
         },
         AuditWriter,
         WebhookDispatcher,

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { ConfigError, EnvReader } from '@lienthong/config';
 import { DISCLOSURE_RETENTION_DAYS_DEFAULT, DISCLOSURE_SECRET_MIN_LENGTH } from '@lienthong/contracts';
 import type { LogLevelName } from '@lienthong/observability';
@@ -41,10 +40,10 @@ export interface RouterConfig {
   produceAckTimeoutMs: number;
   /**
    * Derives the pseudonym secret of subscriptions written before each had its own
-   * (`KEY_PSEUDONYM_SECRET`, or the file `KEY_PSEUDONYM_SECRET_FILE` names). Never logged.
+   * (`KEY_PSEUDONYM_SECRET`, or the file `KEY_PSEUDONYM_SECRET_FILE` names, read at boot).
+   * Never logged.
    */
-  keyPseudonymSecret: string | undefined;
-  keyPseudonymSecretFile: string | undefined;
+  keyPseudonymSecret: string;
   /**
    * Key of the subjects' keyed hashes in `lienthong.disclosures` (same value as the gateway's);
    * undefined = no disclosure is recorded (a warning at boot).
@@ -100,8 +99,7 @@ export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterCo
     retryDelaysMs,
     retryJitter,
     produceAckTimeoutMs: read.int('KAFKA_PRODUCE_TIMEOUT_MS', 5_000, 100, 120_000),
-    keyPseudonymSecret: env['KEY_PSEUDONYM_SECRET'] || undefined,
-    keyPseudonymSecretFile: env['KEY_PSEUDONYM_SECRET_FILE'] || undefined,
+    keyPseudonymSecret: read.secret('KEY_PSEUDONYM_SECRET', MIN_KEY_PSEUDONYM_SECRET_LENGTH) ?? '',
     disclosureSubjectSecret: read.secret('DISCLOSURE_SUBJECT_SECRET', DISCLOSURE_SECRET_MIN_LENGTH),
     disclosureRetentionDays: read.int(
       'DISCLOSURE_RETENTION_DAYS',
@@ -114,17 +112,14 @@ export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterCo
   };
   // No generated default: a secret that changed at each restart would change the pseudonyms
   // subscribers of older subscriptions key their data by.
-  if (config.keyPseudonymSecret === undefined && config.keyPseudonymSecretFile === undefined) {
+  if (
+    config.keyPseudonymSecret === '' &&
+    !read.raw('KEY_PSEUDONYM_SECRET') &&
+    !read.raw('KEY_PSEUDONYM_SECRET_FILE')
+  ) {
     read.problem(
       `KEY_PSEUDONYM_SECRET (or KEY_PSEUDONYM_SECRET_FILE) must be set: at least ${MIN_KEY_PSEUDONYM_SECRET_LENGTH} characters, e.g. the output of openssl rand -base64 32`,
     );
-  } else if (config.keyPseudonymSecret !== undefined && config.keyPseudonymSecretFile !== undefined) {
-    read.problem('set KEY_PSEUDONYM_SECRET or KEY_PSEUDONYM_SECRET_FILE, not both');
-  } else if (
-    config.keyPseudonymSecret !== undefined &&
-    config.keyPseudonymSecret.length < MIN_KEY_PSEUDONYM_SECRET_LENGTH
-  ) {
-    read.problem(`KEY_PSEUDONYM_SECRET must be at least ${MIN_KEY_PSEUDONYM_SECRET_LENGTH} characters`);
   }
   if (config.kafkaReplicationFactor === 0) read.problem('KAFKA_REPLICATION_FACTOR must be -1 or at least 1');
   read.throwIfInvalid('Invalid router configuration', (message) => new RouterConfigError(message));
@@ -133,25 +128,6 @@ export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterCo
 
 /** Shortest router pseudonym secret accepted: 32 characters, as of 24 random bytes in base64. */
 export const MIN_KEY_PSEUDONYM_SECRET_LENGTH = 32;
-
-/** The router's pseudonym secret, read from its file when it is given as one (at boot). */
-export function keyPseudonymSecret(config: RouterConfig): string {
-  if (config.keyPseudonymSecret !== undefined) return config.keyPseudonymSecret;
-  const file = config.keyPseudonymSecretFile;
-  if (file === undefined) throw new RouterConfigError('KEY_PSEUDONYM_SECRET is not set');
-  let secret: string;
-  try {
-    secret = readFileSync(file, 'utf8').trim();
-  } catch (error) {
-    throw new RouterConfigError(`KEY_PSEUDONYM_SECRET_FILE cannot be read: ${(error as Error).message}`);
-  }
-  if (secret.length < MIN_KEY_PSEUDONYM_SECRET_LENGTH) {
-    throw new RouterConfigError(
-      `KEY_PSEUDONYM_SECRET_FILE must hold at least ${MIN_KEY_PSEUDONYM_SECRET_LENGTH} characters`,
-    );
-  }
-  return secret;
-}
 
 /** Attempts a webhook delivery gets before it is dead-lettered: the first plus one per retry topic. */
 export function maxAttempts(config: Pick<RouterConfig, 'retryDelaysMs'>): number {
