@@ -10,8 +10,9 @@ describe('lienthong', () => {
   });
   afterEach(() => ctx.cleanup());
 
-  it('has token, publish, register-schema, verify-receipt, audit and disclosures', () => {
+  it('has keygen, token, publish, register-schema, verify-receipt, audit and disclosures', () => {
     expect(COMMANDS.map((c) => c.spec.name)).toEqual([
+      'keygen',
       'token',
       'publish',
       'register-schema',

@@ -2,10 +2,12 @@ import { auditCommand } from './audit/audit.command.js';
 import type { CliContext } from './common/cli-context.js';
 import type { ExitCode } from './common/cli.exception.js';
 import { CliError, EXIT_CODES, UsageError } from './common/cli.exception.js';
-import type { Command } from './common/command.js';
+import type { Command, CommandGroup } from './common/command.js';
+import { isCommandGroup } from './common/command.js';
 import { formatCommandHelp, parseCommandLine, table } from './common/command-line.js';
 import { errorMessage } from './common/error-message.util.js';
 import { formatCliError, printable } from './common/output.js';
+import { keygenCommand } from './keygen/keygen.command.js';
 import { disclosuresCommand } from './disclosures/disclosures.command.js';
 import { publishCommand } from './publish/publish.command.js';
 import { registerSchemaCommand } from './register-schema/register-schema.command.js';
@@ -13,7 +15,8 @@ import { tokenCommand } from './token/token.command.js';
 import { verifyReceiptCommand } from './verify-receipt/verify-receipt.command.js';
 
 /** Every command, in the order `lienthong --help` lists them. */
-export const COMMANDS: readonly Command[] = [
+export const COMMANDS: readonly (Command | CommandGroup)[] = [
+  keygenCommand,
   tokenCommand,
   publishCommand,
   registerSchemaCommand,
@@ -35,12 +38,35 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
   }
   try {
     if (name === '--help' || name === '-h' || name === 'help') {
-      const topic = rest[0];
-      ctx.stdout(topic === undefined ? formatMainHelp() : formatCommandHelp(findCommand(topic).spec));
+      const [topic, action] = rest;
+      if (topic === undefined) ctx.stdout(formatMainHelp());
+      else {
+        const found = findCommand(topic);
+        if (!isCommandGroup(found)) ctx.stdout(formatCommandHelp(found.spec));
+        else if (action === undefined) ctx.stdout(formatGroupHelp(found));
+        else ctx.stdout(formatCommandHelp(findAction(found, action).spec));
+      }
       return EXIT_CODES.ok;
     }
-    const command = findCommand(name);
-    const line = parseCommandLine(command.spec, rest, ctx.env);
+    const found = findCommand(name);
+    let command: Command;
+    let words = rest;
+    if (isCommandGroup(found)) {
+      const [action, ...more] = rest;
+      if (action === undefined || action === '--help' || action === '-h') {
+        if (action !== undefined) {
+          ctx.stdout(formatGroupHelp(found));
+          return EXIT_CODES.ok;
+        }
+        ctx.stderr(formatGroupHelp(found));
+        return EXIT_CODES.usage;
+      }
+      command = findAction(found, action);
+      words = more;
+    } else {
+      command = found;
+    }
+    const line = parseCommandLine(command.spec, words, ctx.env);
     if (line === 'help') {
       ctx.stdout(formatCommandHelp(command.spec));
       return EXIT_CODES.ok;
@@ -59,7 +85,32 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
   }
 }
 
-function findCommand(name: string): Command {
+function findAction(group: CommandGroup, name: string): Command {
+  const action = group.actions.find((a) => a.spec.name === `${group.spec.name} ${name}`);
+  if (!action) {
+    throw new UsageError(
+      `unknown action ${JSON.stringify(name)} of ${group.spec.name}; run 'lienthong ${group.spec.name} --help' for the list`,
+    );
+  }
+  return action;
+}
+
+/** `lienthong <group> --help`: the group's actions. */
+export function formatGroupHelp(group: CommandGroup): string {
+  return [
+    `Usage: lienthong ${group.spec.name} <action> [arguments] [options]`,
+    '',
+    group.spec.description,
+    '',
+    'Actions:',
+    ...table(group.actions.map((a) => [a.spec.name.slice(group.spec.name.length + 1), a.spec.summary])),
+    '',
+    `Every action takes --help, e.g. lienthong ${group.spec.name} ${group.actions[0]!.spec.name.split(' ')[1]!} --help.`,
+    '',
+  ].join('\n');
+}
+
+function findCommand(name: string): Command | CommandGroup {
   const command = COMMANDS.find((c) => c.spec.name === name);
   if (!command) {
     throw new UsageError(`unknown command ${JSON.stringify(name)}; run 'lienthong --help' for the list`);

@@ -12,6 +12,8 @@ export interface OptionSpec {
   description: string;
   /** Environment variable read when the option is not on the command line. */
   env?: string;
+  /** A string option that may be given several times (`--type a --type b`). */
+  multiple?: boolean;
 }
 
 /** What a command accepts, and the text of its `--help`. */
@@ -32,7 +34,7 @@ export class CommandLine {
   constructor(
     readonly spec: CommandSpec,
     readonly positionals: readonly string[],
-    private readonly values: ReadonlyMap<string, string | boolean>,
+    private readonly values: ReadonlyMap<string, string | boolean | readonly string[]>,
   ) {}
 
   /** The positional named `name` in the spec (always present once parsed). */
@@ -60,6 +62,13 @@ export class CommandLine {
     return value;
   }
 
+  /** Every value of a repeatable string option, in command-line order. */
+  strings(name: string): readonly string[] {
+    const value = this.values.get(this.option(name, 'string').name);
+    if (Array.isArray(value)) return value as readonly string[];
+    return typeof value === 'string' ? [value] : [];
+  }
+
   flag(name: string): boolean {
     return this.values.get(this.option(name, 'boolean').name) === true;
   }
@@ -81,10 +90,12 @@ export function parseCommandLine(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): CommandLine | 'help' {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {
     help: { type: 'boolean', short: 'h' },
   };
-  for (const option of spec.options) options[option.name] = { type: option.type };
+  for (const option of spec.options) {
+    options[option.name] = option.multiple ? { type: option.type, multiple: true } : { type: option.type };
+  }
 
   const config = { args: [...argv], options, allowPositionals: true, strict: true, tokens: true } as const;
   let parsed: ReturnType<typeof parseArgs<typeof config>>;
@@ -96,16 +107,21 @@ export function parseCommandLine(
   if (parsed.values['help'] === true) return 'help';
 
   const seen = new Set<string>();
+  const repeatable = new Set(spec.options.filter((o) => o.multiple).map((o) => o.name));
   for (const token of parsed.tokens) {
-    if (token.kind !== 'option') continue;
+    if (token.kind !== 'option' || repeatable.has(token.name)) continue;
     if (seen.has(token.name)) throw new UsageError(`--${token.name} is given more than once`, spec.name);
     seen.add(token.name);
   }
 
-  const values = new Map<string, string | boolean>();
+  const values = new Map<string, string | boolean | readonly string[]>();
   for (const option of spec.options) {
-    const given = parsed.values[option.name];
-    if (typeof given === 'string') {
+    const given: unknown = parsed.values[option.name];
+    if (Array.isArray(given)) {
+      const list = given.filter((v): v is string => typeof v === 'string');
+      if (list.some((v) => v.trim() === '')) throw new UsageError(`--${option.name} is empty`, spec.name);
+      values.set(option.name, list);
+    } else if (typeof given === 'string') {
       if (given.trim() === '') throw new UsageError(`--${option.name} is empty`, spec.name);
       values.set(option.name, given);
     } else if (given === true) {
@@ -146,7 +162,7 @@ export function formatCommandHelp(spec: CommandSpec): string {
     ...table([
       ...spec.options.map((o): [string, string] => [
         o.type === 'string' ? `--${o.name} ${o.value ?? 'VALUE'}` : `--${o.name}`,
-        o.env ? `${o.description} [env ${o.env}]` : o.description,
+        `${o.description}${o.multiple ? ' (may be repeated)' : ''}${o.env ? ` [env ${o.env}]` : ''}`,
       ]),
       ['-h, --help', 'show this help'],
     ]),

@@ -29,6 +29,13 @@ export interface TokenAnswer {
   [member: string]: unknown;
 }
 
+/** A 2xx answer with any JSON body (an array for lists), or none (`204`). */
+export interface JsonValueAnswer {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
 /** A 2xx answer with a JSON object body. */
 export interface JsonAnswer {
   status: number;
@@ -173,6 +180,30 @@ export class GatewayClient {
     return readJsonAnswer(response, at);
   }
 
+  /**
+   * `METHOD {gateway}{path}` with the access token, and a JSON body when given. The answer may
+   * be any JSON value (lists are arrays) or empty (`204`); refusals are classified as for
+   * `postJson`.
+   */
+  async request(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    path: string,
+    accessToken: string,
+    body?: string,
+  ): Promise<JsonValueAnswer> {
+    const at = `${this.base}${path}`;
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      authorization: `Bearer ${accessToken}`,
+    };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await this.send(
+      at,
+      body === undefined ? { method, headers } : { method, headers, body },
+    );
+    return readJsonValueAnswer(response, at);
+  }
+
   private send(url: string, init: RequestInit): Promise<Response> {
     return sendRequest(this.ctx, url, { ...init, redirect: 'error' });
   }
@@ -192,6 +223,15 @@ export async function sendRequest(ctx: CliContext, url: string, init: RequestIni
  * or an OAuth error (RFC 6749 section 5.2); `UnexpectedError` for anything else.
  */
 export async function readJsonAnswer(response: Response, url: string): Promise<JsonAnswer> {
+  const answer = await readJsonValueAnswer(response, url);
+  if (!isJsonObject(answer.body)) {
+    throw new UnexpectedError(`${response.status} from ${url} without a JSON object body`);
+  }
+  return { status: answer.status, headers: answer.headers, body: answer.body };
+}
+
+/** As `readJsonAnswer`, but a 2xx body may be any JSON value, or empty for `204 No Content`. */
+export async function readJsonValueAnswer(response: Response, url: string): Promise<JsonValueAnswer> {
   let text: string;
   try {
     text = await response.text();
@@ -205,8 +245,11 @@ export async function readJsonAnswer(response: Response, url: string): Promise<J
     body = undefined;
   }
   if (response.ok) {
-    if (!isJsonObject(body)) {
-      throw new UnexpectedError(`${response.status} from ${url} without a JSON object body${excerpt(text)}`);
+    if (response.status === 204 && text === '') {
+      return { status: response.status, headers: response.headers, body: undefined };
+    }
+    if (body === undefined) {
+      throw new UnexpectedError(`${response.status} from ${url} without a JSON body${excerpt(text)}`);
     }
     return { status: response.status, headers: response.headers, body };
   }
