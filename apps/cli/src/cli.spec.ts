@@ -10,7 +10,7 @@ describe('lienthong', () => {
   });
   afterEach(() => ctx.cleanup());
 
-  it('has keygen, token, publish, register-schema, verify-receipt, audit and disclosures', () => {
+  it('has keygen, token, publish, register-schema, verify-receipt, audit, disclosures, agency, grant and revoke', () => {
     expect(COMMANDS.map((c) => c.spec.name)).toEqual([
       'keygen',
       'token',
@@ -19,6 +19,9 @@ describe('lienthong', () => {
       'verify-receipt',
       'audit',
       'disclosures',
+      'agency',
+      'grant',
+      'revoke',
     ]);
   });
 

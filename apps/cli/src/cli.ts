@@ -1,3 +1,4 @@
+import { agencyCommand, grantAgencyCommand, revokeAgencyCommand } from './agency/agency.command.js';
 import { auditCommand } from './audit/audit.command.js';
 import type { CliContext } from './common/cli-context.js';
 import type { ExitCode } from './common/cli.exception.js';
@@ -23,6 +24,9 @@ export const COMMANDS: readonly (Command | CommandGroup)[] = [
   verifyReceiptCommand,
   auditCommand,
   disclosuresCommand,
+  agencyCommand,
+  grantAgencyCommand,
+  revokeAgencyCommand,
 ];
 
 /**

@@ -4,7 +4,7 @@ import { loadAgencyKeyFile } from './agency-key-file.js';
 import type { CliContext } from './cli-context.js';
 import { UsageError } from './cli.exception.js';
 import type { CommandLine } from './command-line.js';
-import type { TokenAnswer } from './gateway-client.js';
+import type { JsonValueAnswer, TokenAnswer } from './gateway-client.js';
 import { GatewayClient, parseGatewayUrl } from './gateway-client.js';
 
 /** Who calls which gateway, with what key: everything checked before anything is sent. */
@@ -55,4 +55,20 @@ export function checkMessageType(type: string): string {
     );
   }
   return type;
+}
+
+/**
+ * One authenticated call as the agency of the command line: credentials read and checked,
+ * a fresh token, then `METHOD path` with `body` (already JSON) if any.
+ */
+export async function callAsAgency(
+  line: CommandLine,
+  ctx: CliContext,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  body?: string,
+): Promise<JsonValueAnswer> {
+  const credentials = await readAgencyCredentials(line, ctx);
+  const { client, token } = await openAgencySession(credentials, ctx);
+  return client.request(method, path, token.access_token, body);
 }

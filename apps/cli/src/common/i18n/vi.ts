@@ -13,4 +13,47 @@ export const vi: Messages = {
       `Đã ghi bộ khóa công khai (JWK Set) vào ${file}: gửi tệp này cho đơn vị vận hành cổng (lienthong agency create … --jwks ${file}).`,
     kid: (kid: string, alg: string) => `Mã định danh khóa (dấu vân tay RFC 7638): ${kid}, thuật toán ${alg}.`,
   },
+  agency: {
+    notAgencyCode: (what: string, value: string) =>
+      `${what} ${value} không phải là mã cơ quan (Quyết định 20/2020/QĐ-TTg: các nhóm chữ số và chữ in hoa cách nhau bằng dấu chấm, ví dụ 000.00.00.G12)`,
+    badRoles: (value: string, allowed: string) =>
+      `--roles ${value} phải liệt kê các vai trò, cách nhau bằng dấu phẩy, trong số: ${allowed}`,
+    badGrant: (value: string, rights: string) =>
+      `--grant ${value} không có dạng QUYỀN:LOẠI, trong đó QUYỀN là một trong ${rights} (ví dụ subscribe:residence.registration)`,
+    badRight: (value: string, rights: string) =>
+      `${value} không phải là một quyền; hãy dùng một trong ${rights}`,
+    badType: (value: string) =>
+      `${JSON.stringify(value)} không phải là tên loại thông điệp: các từ viết thường gồm chữ cái, chữ số và dấu gạch nối, cách nhau bằng dấu chấm, ví dụ residence.registration`,
+    badKid: (value: string) =>
+      `${JSON.stringify(value)} không phải là mã định danh khóa (từ 1 đến 255 ký tự nhìn thấy được)`,
+    notJwks: (file: string) => `Tệp ${file} không phải là bộ khóa JWK Set ({"keys": [...]}) hay một khóa JWK`,
+    privateJwks: (file: string) =>
+      `Tệp ${file} chứa khóa bí mật (thành phần "d"); cổng chỉ đăng ký nửa công khai: hãy dùng tệp .public.jwks.json do lệnh keygen tạo ra`,
+    jwksRefused: (file: string, why: string) => `Cổng sẽ từ chối tệp ${file}: ${why}`,
+    badAnswer: (what: string) => `Cổng trả về nội dung không phải là ${what}`,
+    created: (id: string) => `Đã tạo cơ quan ${id}.`,
+    suspended: (id: string) =>
+      `Đã tạm dừng cơ quan ${id}: các yêu cầu cấp mã truy cập của cơ quan bị từ chối và các mã truy cập đã cấp hết hiệu lực.`,
+    reactivated: (id: string) => `Cơ quan ${id} đã hoạt động trở lại.`,
+    keysAdded: (id: string, kids: string) => `Cơ quan ${id} hiện có các khóa ${kids}.`,
+    keyRevoked: (id: string, kid: string) =>
+      `Đã thu hồi khóa ${kid} của cơ quan ${id}: mọi xác nhận ký bằng khóa này đều bị từ chối.`,
+    granted: (id: string, right: string, type: string) =>
+      `Đã cấp cho cơ quan ${id} quyền ${right} đối với ${type}.`,
+    grantRevoked: (id: string, right: string, type: string) =>
+      `Đã thu hồi quyền ${right} đối với ${type} của cơ quan ${id}.`,
+    labels: {
+      id: 'mã',
+      name: 'tên',
+      status: 'trạng thái',
+      roles: 'vai trò',
+      keys: 'khóa',
+      grants: 'quyền',
+      updated: 'cập nhật',
+    },
+    status: { active: 'đang hoạt động', suspended: 'tạm dừng', revoked: 'đã thu hồi' },
+    none: '(không có)',
+    noAgencies: 'Chưa có cơ quan nào.',
+    listHeader: ['MÃ', 'TRẠNG THÁI', 'VAI TRÒ', 'TÊN'],
+  },
 };
