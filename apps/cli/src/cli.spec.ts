@@ -10,7 +10,7 @@ describe('lienthong', () => {
   });
   afterEach(() => ctx.cleanup());
 
-  it('has keygen, token, publish, register-schema, verify-receipt, audit, disclosures, agency, grant and revoke', () => {
+  it('has keygen, token, publish, register-schema, verify-receipt, audit, disclosures, agency, grant, revoke, subscribe and dead-letters', () => {
     expect(COMMANDS.map((c) => c.spec.name)).toEqual([
       'keygen',
       'token',
@@ -22,6 +22,8 @@ describe('lienthong', () => {
       'agency',
       'grant',
       'revoke',
+      'subscribe',
+      'dead-letters',
     ]);
   });
 

@@ -12,6 +12,7 @@ import { keygenCommand } from './keygen/keygen.command.js';
 import { disclosuresCommand } from './disclosures/disclosures.command.js';
 import { publishCommand } from './publish/publish.command.js';
 import { registerSchemaCommand } from './register-schema/register-schema.command.js';
+import { deadLettersCommand, subscribeCommand } from './subscribe/subscribe.command.js';
 import { tokenCommand } from './token/token.command.js';
 import { verifyReceiptCommand } from './verify-receipt/verify-receipt.command.js';
 
@@ -27,6 +28,8 @@ export const COMMANDS: readonly (Command | CommandGroup)[] = [
   agencyCommand,
   grantAgencyCommand,
   revokeAgencyCommand,
+  subscribeCommand,
+  deadLettersCommand,
 ];
 
 /**

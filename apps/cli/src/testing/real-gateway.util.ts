@@ -21,11 +21,11 @@ export interface RealGatewaySetup {
 }
 
 /**
- * Starts a real gateway for command specs. Test gateways have an issuer identifier that is not
- * their URL, so `--issuer` is part of the target.
+ * Starts a real gateway for command specs (`env` adds to its configuration). Test gateways
+ * have an issuer identifier that is not their URL, so `--issuer` is part of the target.
  */
-export async function startRealGateway(): Promise<RealGatewaySetup> {
-  const gateway = await startGateway();
+export async function startRealGateway(env: Record<string, string> = {}): Promise<RealGatewaySetup> {
+  const gateway = await startGateway(env);
   let ctx = createTestContext({ fetch: globalThis.fetch });
   const dir = ctx.cwd;
   const { operator } = gateway;

@@ -54,6 +54,41 @@ export const en = {
     noAgencies: 'No agencies.',
     listHeader: ['ID', 'STATUS', 'ROLES', 'NAME'] as readonly string[],
   },
+  subscription: {
+    badId: (value: string) => `${JSON.stringify(value)} is not a subscription id`,
+    needTypes: 'give at least one --type, or the whole request with --file',
+    fileAndFlags: (flags: string) => `--file holds the whole request; do not combine it with ${flags}`,
+    purposeHalf: 'give both --purpose-vi and --purpose-en (the purpose is stated in both languages)',
+    notObject: (file: string) => `${file} is not a subscription request (a JSON object)`,
+    badWebhook: (url: string) => `--webhook ${url} is not an https:// (or http://) URL`,
+    badLimit: (value: string) => `--limit ${value} is not a whole number from 1 to 1000`,
+    badAnswer: (what: string) => `the gateway answered something that is not ${what}`,
+    created: (id: string) => `Subscription ${id} created.`,
+    secretOnce:
+      'Keep the webhook secret now: the gateway shows it in this answer only, and signs every delivery with it.',
+    paused: (id: string) => `Subscription ${id} paused: deliveries wait until it is resumed.`,
+    resumed: (id: string) => `Subscription ${id} resumed.`,
+    deleted: (id: string) => `Subscription ${id} deleted.`,
+    labels: {
+      id: 'id',
+      agency: 'agency',
+      types: 'types',
+      delivery: 'delivery',
+      secret: 'secret',
+      purpose: 'purpose',
+      legalBasis: 'legal basis',
+      status: 'status',
+      created: 'created',
+    },
+    status: { active: 'active', paused: 'paused' } as Record<string, string>,
+    noSubscriptions: 'No subscriptions.',
+    listHeader: ['ID', 'STATUS', 'DELIVERY', 'TYPES'] as readonly string[],
+    noDeadLetters: (id: string) => `No dead letters for subscription ${id}.`,
+    deadLetterHeader: ['DEAD-LETTERED AT', 'MESSAGE', 'TYPE', 'ATTEMPTS', 'REASON'] as readonly string[],
+    truncated: 'More dead letters matched: only the newest are listed (raise --limit).',
+    incomplete:
+      'The scan stopped at its deadline before the end of lienthong.dlq: the list may be incomplete.',
+  },
 };
 
 export type Messages = typeof en;
