@@ -322,6 +322,12 @@ describe('lienthong agency, grant and revoke (against a real gateway)', () => {
     g.reset({ LANG: 'vi_VN.UTF-8' });
     expect(await g.run('grant', agency, 'read', TYPE, ...g.operator)).toBe(2);
     expect(g.ctx.err).toContain('read không phải là một quyền');
+    // The gateway is asked for its problem details in Vietnamese too.
+    g.reset();
+    expect(await g.run('agency', 'show', randomAgencyId('Z'), ...g.operator, '--lang', 'vi')).toBe(1);
+    expect(g.ctx.err).toMatch(
+      /^lienthong: cổng từ chối yêu cầu: 404 unknown-agency \(.*[àáảãạăâđêôơư].*\)\n/,
+    );
     expect(readFileSync(join(g.ctx.cwd, `${agency}.public.jwks.json`), 'utf8')).toContain('"keys"');
   });
 });

@@ -35,6 +35,7 @@ const JSON_OPTION: OptionSpec = {
   description: "print the gateway's answer as JSON",
 };
 const OPERATOR_NOTE = 'Needs an operator key (--agency and --key of an agency with the operator role).';
+const OPERATOR_NOTE_VI = 'Cần khóa của đơn vị vận hành (--agency và --key của cơ quan có vai trò operator).';
 
 /**
  * An operator command over `/v1/agencies` that answers one agency: the request is built (and
@@ -48,6 +49,7 @@ export function operatorAction(
     spec: {
       ...spec,
       description: `${spec.description}\n${OPERATOR_NOTE}`,
+      ...(spec.vi ? { vi: { ...spec.vi, description: `${spec.vi.description}\n${OPERATOR_NOTE_VI}` } } : {}),
       options: [...(spec.options ?? []), ...CREDENTIAL_OPTIONS, JSON_OPTION, LANG_OPTION],
     },
     async run(line, ctx) {
@@ -80,6 +82,11 @@ const GRANT_ARGUMENTS = [
 const createAction = operatorAction(
   {
     name: 'agency create',
+    vi: {
+      summary: 'đăng ký một cơ quan cùng khóa công khai, vai trò và các quyền ban đầu',
+      description:
+        'POST /v1/agencies. --jwks là bộ khóa công khai cơ quan đã gửi (tệp do keygen tạo); tệp có khóa bí mật bị từ chối trước khi gửi.',
+    },
     summary: 'register an agency with its public keys, roles and first grants',
     description: [
       'POST /v1/agencies. --jwks names the public JWK Set the agency handed over (what keygen',
@@ -128,6 +135,10 @@ const createAction = operatorAction(
 const showAction = operatorAction(
   {
     name: 'agency show',
+    vi: {
+      summary: 'xem một cơ quan: trạng thái, vai trò, khóa và quyền',
+      description: 'GET /v1/agencies/ID.',
+    },
     summary: 'one agency: status, roles, keys and grants',
     description: 'GET /v1/agencies/ID.',
     arguments: [ID_ARGUMENT],
@@ -139,6 +150,10 @@ const showAction = operatorAction(
 const suspendAction = operatorAction(
   {
     name: 'agency suspend',
+    vi: {
+      summary: 'tạm dừng một cơ quan: không cấp mã truy cập mới, mã đã cấp hết hiệu lực ngay',
+      description: 'POST /v1/agencies/ID/suspend.',
+    },
     summary: 'suspend an agency: no more tokens, and its access tokens stop working at once',
     description: 'POST /v1/agencies/ID/suspend.',
     arguments: [ID_ARGUMENT],
@@ -155,6 +170,10 @@ const suspendAction = operatorAction(
 const reactivateAction = operatorAction(
   {
     name: 'agency reactivate',
+    vi: {
+      summary: 'cho cơ quan đang tạm dừng hoạt động trở lại',
+      description: 'POST /v1/agencies/ID/reactivate.',
+    },
     summary: 'make a suspended agency active again',
     description: 'POST /v1/agencies/ID/reactivate.',
     arguments: [ID_ARGUMENT],
@@ -171,6 +190,11 @@ const reactivateAction = operatorAction(
 const addKeyAction = operatorAction(
   {
     name: 'agency add-key',
+    vi: {
+      summary:
+        'thêm khóa công khai cho cơ quan (thay khóa: thêm khóa mới, chuyển sang dùng, rồi thu hồi khóa cũ)',
+      description: 'POST /v1/agencies/ID/keys với bộ khóa công khai trong --jwks.',
+    },
     summary: 'add public keys to an agency (rotation: add, switch over, then revoke-key the old)',
     description: 'POST /v1/agencies/ID/keys with the public JWK Set of --jwks.',
     arguments: [ID_ARGUMENT],
@@ -192,6 +216,10 @@ const addKeyAction = operatorAction(
 const revokeKeyAction = operatorAction(
   {
     name: 'agency revoke-key',
+    vi: {
+      summary: 'thu hồi một khóa của cơ quan: mọi xác nhận ký bằng khóa đó bị từ chối',
+      description: 'DELETE /v1/agencies/ID/keys/KID.',
+    },
     summary: 'revoke one key of an agency: assertions signed with it are refused',
     description: 'DELETE /v1/agencies/ID/keys/KID.',
     arguments: [ID_ARGUMENT, { name: 'KID', description: 'the key id' }],
@@ -213,6 +241,10 @@ const listAction: Command = {
     name: 'agency list',
     summary: 'every agency, one line each',
     description: `GET /v1/agencies.\n${OPERATOR_NOTE}`,
+    vi: {
+      summary: 'mọi cơ quan, mỗi cơ quan một dòng',
+      description: `GET /v1/agencies.\n${OPERATOR_NOTE_VI}`,
+    },
     arguments: [],
     options: [...CREDENTIAL_OPTIONS, JSON_OPTION, LANG_OPTION],
     examples: ['lienthong agency list', 'lienthong agency list --json | jq -r ".[].id"'],
@@ -234,6 +266,14 @@ export const agencyCommand: CommandGroup = {
       "The operator's administration of agencies over /v1/agencies (docs/agencies.md). Every",
       'action needs an operator key; grants are given and taken with lienthong grant and revoke.',
     ].join('\n'),
+    vi: {
+      summary:
+        'đơn vị vận hành: tạo, xem, liệt kê, tạm dừng, cho hoạt động lại cơ quan; thêm và thu hồi khóa',
+      description: [
+        'Đơn vị vận hành quản lý các cơ quan qua /v1/agencies (docs/agencies.md). Mọi thao tác đều cần',
+        'khóa của đơn vị vận hành; cấp và thu hồi quyền bằng lệnh lienthong grant và revoke.',
+      ].join('\n'),
+    },
   },
   actions: [
     createAction,
@@ -255,6 +295,13 @@ function grantCommand(name: 'grant' | 'revoke'): Command {
           ? 'operators: give an agency a right on a type (publish, subscribe, subscribe-personal-data)'
           : 'operators: take a right on a type away from an agency',
       description: `${name === 'grant' ? 'PUT' : 'DELETE'} /v1/agencies/ID/grants/RIGHT/TYPE.`,
+      vi: {
+        summary:
+          name === 'grant'
+            ? 'đơn vị vận hành: cấp cho cơ quan một quyền đối với một loại dữ liệu (publish, subscribe, subscribe-personal-data)'
+            : 'đơn vị vận hành: thu hồi một quyền của cơ quan đối với một loại dữ liệu',
+        description: `${name === 'grant' ? 'PUT' : 'DELETE'} /v1/agencies/ID/grants/RIGHT/TYPE.`,
+      },
       arguments: GRANT_ARGUMENTS,
       examples: [`lienthong ${name} 000.00.00.G99 subscribe residence.registration`],
     },

@@ -6,6 +6,7 @@ import { UsageError } from './cli.exception.js';
 import type { CommandLine } from './command-line.js';
 import type { JsonValueAnswer, TokenAnswer } from './gateway-client.js';
 import { GatewayClient, parseGatewayUrl } from './gateway-client.js';
+import { languageOf } from './i18n/language.js';
 
 /** Who calls which gateway, with what key: everything checked before anything is sent. */
 export interface AgencyCredentials {
@@ -70,5 +71,7 @@ export async function callAsAgency(
 ): Promise<JsonValueAnswer> {
   const credentials = await readAgencyCredentials(line, ctx);
   const { client, token } = await openAgencySession(credentials, ctx);
-  return client.request(method, path, token.access_token, body);
+  const speaksBoth = line.spec.options.some((o) => o.name === 'lang');
+  const language = speaksBoth ? languageOf(line.string('lang'), ctx.env) : undefined;
+  return client.request(method, path, token.access_token, body, language);
 }

@@ -13,7 +13,7 @@ export interface Command {
  * an ordinary command whose spec name is `<group> <action>`.
  */
 export interface CommandGroup {
-  spec: { name: string; summary: string; description: string };
+  spec: { name: string; summary: string; description: string; vi?: { summary: string; description: string } };
   actions: readonly Command[];
 }
 

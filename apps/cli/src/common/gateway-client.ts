@@ -190,6 +190,7 @@ export class GatewayClient {
     path: string,
     accessToken: string,
     body?: string,
+    language?: 'en' | 'vi',
   ): Promise<JsonValueAnswer> {
     const at = `${this.base}${path}`;
     const headers: Record<string, string> = {
@@ -197,6 +198,8 @@ export class GatewayClient {
       authorization: `Bearer ${accessToken}`,
     };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    // The gateway answers problem details in Vietnamese when asked to.
+    if (language !== undefined) headers['accept-language'] = language;
     const response = await this.send(
       at,
       body === undefined ? { method, headers } : { method, headers, body },

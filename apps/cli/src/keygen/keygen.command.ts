@@ -59,6 +59,17 @@ export const keygenCommand: Command = {
       { name: 'json', type: 'boolean', description: 'print the file names, kid and public JWKS as JSON' },
       LANG_OPTION,
     ],
+    vi: {
+      summary:
+        'tạo cặp khóa cho cơ quan: tệp khóa bí mật (quyền 0600) và bộ khóa công khai gửi đơn vị vận hành',
+      description: [
+        'Tạo cặp khóa ngay trên máy này. Khóa bí mật dạng JWK (kid là dấu vân tay RFC 7638, alg, use sig)',
+        'được ghi vào DIR/AGENCY.private.jwk.json với quyền 0600; không bao giờ ghi đè tệp đã có.',
+        'Bộ khóa công khai (JWK Set) được ghi vào DIR/AGENCY.public.jwks.json và in ra màn hình:',
+        'đó là tệp đơn vị vận hành đăng ký (agency create --jwks, hoặc agency add-key khi thay khóa).',
+        'Lệnh không gửi gì ra ngoài.',
+      ].join('\n'),
+    },
     examples: [
       'lienthong keygen --agency 000.00.00.G99 --out ~/.lienthong',
       'lienthong keygen --agency 000.00.00.G99 --alg EdDSA --out keys > g99.public.jwks.json',

@@ -123,8 +123,8 @@ describe('lienthong subscribe and dead-letters (against a real gateway)', () => 
       await g.run('subscribe', 'create', '--type', PERSONAL, ...PURPOSE, ...subscriber, '--lang', 'vi'),
     ).toBe(0);
     expect(g.ctx.out).toMatch(/^Đã tạo đăng ký nhận dữ liệu \S+\.\n/);
-    expect(g.ctx.out).toContain('  mục đích        vi: Giải quyết thủ tục chứng thực\n');
-    expect(g.ctx.out).toContain('                  en: Certification procedures\n');
+    expect(g.ctx.out).toContain('  mục đích        (vi) Giải quyết thủ tục chứng thực\n');
+    expect(g.ctx.out).toContain('                  (en) Certification procedures\n');
     expect(g.ctx.out).toContain('  căn cứ pháp lý  Nghị định 278/2025/NĐ-CP Điều 5 khoản 2\n');
   });
 

@@ -33,6 +33,8 @@ const JSON_OPTION: OptionSpec = {
 };
 const ID_ARGUMENT = { name: 'ID', description: 'the subscription id' };
 const SUBSCRIBER_NOTE = 'Needs a subscriber key (an operator may act on every agency but not create).';
+const SUBSCRIBER_NOTE_VI =
+  'Cần khóa của cơ quan có vai trò subscriber (đơn vị vận hành thao tác được trên đăng ký của mọi cơ quan, trừ việc tạo mới).';
 
 function messagesOf(line: CommandLine, ctx: CliContext): SubscriptionMessages {
   return messagesIn(languageOf(line.string('lang'), ctx.env)).subscription;
@@ -69,6 +71,9 @@ function subscriptionAction(
     spec: {
       ...spec,
       description: `${spec.description}\n${SUBSCRIBER_NOTE}`,
+      ...(spec.vi
+        ? { vi: { ...spec.vi, description: `${spec.vi.description}\n${SUBSCRIBER_NOTE_VI}` } }
+        : {}),
       options: [...(spec.options ?? []), ...CREDENTIAL_OPTIONS, JSON_OPTION, LANG_OPTION],
     },
     async run(line, ctx) {
@@ -128,6 +133,11 @@ async function createBody(line: CommandLine, ctx: CliContext, m: SubscriptionMes
 const createAction = subscriptionAction(
   {
     name: 'subscribe create',
+    vi: {
+      summary: 'đăng ký nhận các loại dữ liệu: qua hộp thư Kafka của cơ quan hoặc qua webhook',
+      description:
+        'POST /v1/subscriptions. Không có --webhook thì dữ liệu được chuyển vào lienthong.inbox.AGENCY. Loại dữ liệu có dữ liệu cá nhân mà cơ quan được nhận cần --purpose-vi, --purpose-en và --legal-basis (Luật 91/2025/QH15). --file gửi nguyên văn một yêu cầu đầy đủ. Khóa bí mật của webhook chỉ hiển thị một lần.',
+    },
     summary: 'subscribe to types: delivered to your Kafka inbox, or to a webhook',
     description: [
       'POST /v1/subscriptions. Without --webhook, records arrive in lienthong.inbox.AGENCY. A type',
@@ -187,6 +197,7 @@ const createAction = subscriptionAction(
 const showAction = subscriptionAction(
   {
     name: 'subscribe show',
+    vi: { summary: 'xem một đăng ký nhận dữ liệu', description: 'GET /v1/subscriptions/ID.' },
     summary: 'one subscription',
     description: 'GET /v1/subscriptions/ID.',
     arguments: [ID_ARGUMENT],
@@ -198,6 +209,10 @@ const showAction = subscriptionAction(
 const pauseAction = subscriptionAction(
   {
     name: 'subscribe pause',
+    vi: {
+      summary: 'tạm dừng việc chuyển dữ liệu (dữ liệu được giữ lại, không mất)',
+      description: 'POST /v1/subscriptions/ID/pause.',
+    },
     summary: 'pause deliveries (they wait, nothing is lost)',
     description: 'POST /v1/subscriptions/ID/pause.',
     arguments: [ID_ARGUMENT],
@@ -214,6 +229,7 @@ const pauseAction = subscriptionAction(
 const resumeAction = subscriptionAction(
   {
     name: 'subscribe resume',
+    vi: { summary: 'tiếp tục một đăng ký đang tạm dừng', description: 'POST /v1/subscriptions/ID/resume.' },
     summary: 'resume a paused subscription',
     description: 'POST /v1/subscriptions/ID/resume.',
     arguments: [ID_ARGUMENT],
@@ -230,6 +246,10 @@ const resumeAction = subscriptionAction(
 const listAction: Command = {
   spec: {
     name: 'subscribe list',
+    vi: {
+      summary: 'các đăng ký của cơ quan (đơn vị vận hành: của mọi cơ quan), mỗi đăng ký một dòng',
+      description: `GET /v1/subscriptions, lọc theo --type.\n${SUBSCRIBER_NOTE_VI}`,
+    },
     summary: 'your subscriptions (an operator: every agency’s), one line each',
     description: `GET /v1/subscriptions, narrowed with --type.\n${SUBSCRIBER_NOTE}`,
     arguments: [],
@@ -255,6 +275,10 @@ const listAction: Command = {
 const deleteAction: Command = {
   spec: {
     name: 'subscribe delete',
+    vi: {
+      summary: 'xóa một đăng ký: ngừng chuyển dữ liệu',
+      description: `DELETE /v1/subscriptions/ID.\n${SUBSCRIBER_NOTE_VI}`,
+    },
     summary: 'delete a subscription: deliveries stop',
     description: `DELETE /v1/subscriptions/ID. With --json, prints {"id": ID, "deleted": true}.\n${SUBSCRIBER_NOTE}`,
     arguments: [ID_ARGUMENT],
@@ -279,6 +303,13 @@ export const subscribeCommand: CommandGroup = {
       'Your subscriptions over /v1/subscriptions (docs/delivery.md): what types you receive, and',
       'where (your Kafka inbox or a webhook). lienthong dead-letters lists what could not be delivered.',
     ].join('\n'),
+    vi: {
+      summary: 'cơ quan nhận dữ liệu: tạo, liệt kê, xem, tạm dừng, tiếp tục và xóa đăng ký nhận dữ liệu',
+      description: [
+        'Các đăng ký nhận dữ liệu của cơ quan qua /v1/subscriptions (docs/delivery.md): nhận loại dữ liệu',
+        'nào và nhận ở đâu (hộp thư Kafka hoặc webhook). Lệnh lienthong dead-letters liệt kê những gì không chuyển được.',
+      ].join('\n'),
+    },
   },
   actions: [createAction, listAction, showAction, pauseAction, resumeAction, deleteAction],
 };
@@ -287,6 +318,10 @@ export const subscribeCommand: CommandGroup = {
 export const deadLettersCommand: Command = {
   spec: {
     name: 'dead-letters',
+    vi: {
+      summary: 'các thông điệp không chuyển được của một đăng ký (dead letter) và lý do',
+      description: `GET /v1/subscriptions/ID/dead-letters: chỉ siêu dữ liệu, không có nội dung, cũ nhất trước.\n${SUBSCRIBER_NOTE_VI}`,
+    },
     summary: "a subscription's dead letters: what could not be delivered, and why",
     description: [
       'GET /v1/subscriptions/ID/dead-letters: metadata only (never payloads), oldest first.',

@@ -54,9 +54,9 @@ export function formatSubscription(s: SubscriptionSummary, m: SubscriptionMessag
     [l.delivery, deliveryOf(s)],
   ];
   if (s.delivery.secret !== undefined) rows.push([l.secret, s.delivery.secret]);
-  if (s.purpose?.vi !== undefined) rows.push([l.purpose, `vi: ${s.purpose.vi}`]);
+  if (s.purpose?.vi !== undefined) rows.push([l.purpose, `(vi) ${s.purpose.vi}`]);
   if (s.purpose?.en !== undefined)
-    rows.push([s.purpose.vi === undefined ? l.purpose : '', `en: ${s.purpose.en}`]);
+    rows.push([s.purpose.vi === undefined ? l.purpose : '', `(en) ${s.purpose.en}`]);
   if (s.legalBasis !== undefined) rows.push([l.legalBasis, s.legalBasis]);
   rows.push([l.status, m.status[s.status] ?? s.status]);
   if (s.createdAt !== undefined) rows.push([l.created, s.createdAt]);

@@ -3,6 +3,34 @@
  * (its type is this catalogue's), so a message missing from one language fails the type check.
  */
 export const en = {
+  /** Help and usage errors of every command. */
+  cli: {
+    usage: 'Usage',
+    arguments: 'Arguments',
+    options: 'Options',
+    examples: 'Examples',
+    actions: 'Actions',
+    commands: 'Commands',
+    showHelp: 'show this help',
+    mayBeRepeated: '(may be repeated)',
+    orSet: (variable: string) => ` (or set ${variable})`,
+    missingOption: (option: string, value: string, from: string) => `missing --${option} ${value}${from}`,
+    givenTwice: (option: string) => `--${option} is given more than once`,
+    empty: (option: string) => `--${option} is empty`,
+    noArguments: 'no arguments',
+    none: 'none',
+    takes: (command: string, wanted: string, got: string) => `${command} takes ${wanted}; got ${got}`,
+    runHelp: (command: string) => `Run 'lienthong ${command} --help' for its usage.`,
+    unknownCommand: (name: string) =>
+      `unknown command ${JSON.stringify(name)}; run 'lienthong --help' for the list`,
+    unknownAction: (name: string, group: string) =>
+      `unknown action ${JSON.stringify(name)} of ${group}; run 'lienthong ${group} --help' for the list`,
+    everyActionHelp: (example: string) => `Every action takes --help, e.g. lienthong ${example} --help.`,
+    refused: 'refused by the gateway',
+    correlationId: 'correlation id',
+    retryAfter: 'retry after',
+    wholeDocument: '(the whole document)',
+  },
   keygen: {
     badAlg: (alg: string) => `--alg ${alg} is not one of ES256, EdDSA, PS256`,
     exists: (file: string) =>

@@ -2,6 +2,34 @@ import type { Messages } from './en.js';
 
 /** Thông điệp tiếng Việt; cùng các thành phần với `en.ts`. */
 export const vi: Messages = {
+  cli: {
+    usage: 'Cách dùng',
+    arguments: 'Tham số',
+    options: 'Tùy chọn',
+    examples: 'Ví dụ',
+    actions: 'Thao tác',
+    commands: 'Lệnh',
+    showHelp: 'hiển thị trợ giúp này',
+    mayBeRepeated: '(có thể nêu nhiều lần)',
+    orSet: (variable: string) => ` (hoặc đặt biến ${variable})`,
+    missingOption: (option: string, value: string, from: string) => `Thiếu --${option} ${value}${from}`,
+    givenTwice: (option: string) => `--${option} được nêu nhiều hơn một lần`,
+    empty: (option: string) => `--${option} để trống`,
+    noArguments: 'không có tham số nào',
+    none: 'không có',
+    takes: (command: string, wanted: string, got: string) =>
+      `Lệnh ${command} cần ${wanted}; nhận được: ${got}`,
+    runHelp: (command: string) => `Chạy 'lienthong ${command} --help' để xem cách dùng.`,
+    unknownCommand: (name: string) =>
+      `Không có lệnh ${JSON.stringify(name)}; chạy 'lienthong --help' để xem danh sách lệnh`,
+    unknownAction: (name: string, group: string) =>
+      `Lệnh ${group} không có thao tác ${JSON.stringify(name)}; chạy 'lienthong ${group} --help' để xem danh sách`,
+    everyActionHelp: (example: string) => `Mọi thao tác đều có --help, ví dụ lienthong ${example} --help.`,
+    refused: 'cổng từ chối yêu cầu',
+    correlationId: 'mã tương quan',
+    retryAfter: 'thử lại sau',
+    wholeDocument: '(toàn bộ tài liệu)',
+  },
   keygen: {
     badAlg: (alg: string) => `--alg ${alg} không phải là một trong ES256, EdDSA, PS256`,
     exists: (file: string) =>
