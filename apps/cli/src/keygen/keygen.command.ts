@@ -77,13 +77,11 @@ export const keygenCommand: Command = {
   },
 
   async run(line: CommandLine, ctx: CliContext): Promise<void> {
-    const m = messagesIn(languageOf(line.string('lang'), ctx.env)).keygen;
+    const messages = messagesIn(languageOf(line.string('lang'), ctx.env));
+    const m = messages.keygen;
     const agencyId = line.require('agency');
     if (!isAgencyCode(agencyId)) {
-      throw new UsageError(
-        `--agency ${agencyId} is not an agency code (Decision 20/2020/QĐ-TTg: dot-separated groups of digits and upper-case letters, e.g. 000.00.00.G12)`,
-        'keygen',
-      );
+      throw new UsageError(messages.agency.notAgencyCode('--agency', agencyId), 'keygen');
     }
     const alg = line.string('alg') ?? 'ES256';
     if (!Object.hasOwn(KEY_ALGORITHMS, alg)) throw new UsageError(m.badAlg(alg), 'keygen');

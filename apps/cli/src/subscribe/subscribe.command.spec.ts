@@ -128,6 +128,40 @@ describe('lienthong subscribe and dead-letters (against a real gateway)', () => 
     expect(g.ctx.out).toContain('  căn cứ pháp lý  Nghị định 278/2025/NĐ-CP Điều 5 khoản 2\n');
   });
 
+  it('edits the purpose and legal basis; a basis that cites no legal document is refused (exit 1)', async () => {
+    expect(await g.run('subscribe', 'create', '--type', PERSONAL, ...PURPOSE, ...subscriber, '--json')).toBe(
+      0,
+    );
+    const id = answer()['id'] as string;
+    g.reset();
+    const basis = 'Luật 91/2025/QH15 Điều 19';
+    expect(await g.run('subscribe', 'edit', id, '--legal-basis', basis, ...subscriber)).toBe(0);
+    expect(g.ctx.out).toContain(`Subscription ${id} updated.`);
+    expect(g.ctx.out).toContain(`  legal basis  ${basis}\n`);
+    g.reset();
+    expect(
+      await g.run(
+        'subscribe',
+        'edit',
+        id,
+        '--purpose-vi',
+        'Thống kê',
+        '--purpose-en',
+        'Statistics',
+        ...subscriber,
+        '--json',
+      ),
+    ).toBe(0);
+    expect(answer()).toMatchObject({ purpose: { vi: 'Thống kê', en: 'Statistics' }, legalBasis: basis });
+    g.reset();
+    expect(await g.run('subscribe', 'edit', id, '--legal-basis', 'vì cần', ...subscriber)).toBe(1);
+    expect(g.ctx.err).toContain('422 invalid-subscription-request');
+    expect(g.ctx.err).toContain('/legalBasis');
+    g.reset();
+    expect(await g.run('subscribe', 'edit', randomUUID(), '--legal-basis', basis, ...subscriber)).toBe(1);
+    expect(g.ctx.err).toMatch(/^lienthong: refused by the gateway: 404 /);
+  });
+
   it('sends a --file request byte for byte', async () => {
     const body = `{ "types": ["${TYPE}"], "delivery": { "mode": "kafka" }, "projection": ["/enterpriseCode"] }`;
     g.ctx.file('subscription.json', body);
@@ -187,7 +221,10 @@ describe('lienthong subscribe and dead-letters (against a real gateway)', () => 
     [['subscribe', 'create', '--file', 'broken.json'], /broken\.json is not JSON/],
     [['subscribe', 'show', '../agencies'], /"\.\.\/agencies" is not a subscription id/],
     [['subscribe', 'list', '--type', 'A'], /"A" is not a message type/],
-    [['subscribe', 'edit', 'x'], /unknown action "edit" of subscribe/],
+    [['subscribe', 'rename', 'x'], /unknown action "rename" of subscribe/],
+    [['subscribe', 'edit', 'x'], /give --purpose-vi and --purpose-en, or --legal-basis/],
+    [['subscribe', 'edit', 'x', '--purpose-en', 'y'], /give both --purpose-vi and --purpose-en/],
+    [['subscribe', 'edit', 'a/b', '--legal-basis', 'y'], /"a\/b" is not a subscription id/],
     [['dead-letters', 'x', '--limit', '0'], /--limit 0 is not a whole number from 1 to 1000/],
     [['dead-letters'], /dead-letters takes ID; got none/],
   ])('refuses %j as a usage error (exit 2), nothing sent', async (argv, message) => {

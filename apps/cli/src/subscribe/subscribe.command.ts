@@ -21,7 +21,7 @@ import {
 } from './subscription-view.js';
 
 type SubscriptionMessages = Messages['subscription'];
-type Method = 'GET' | 'POST' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** Subscription ids are UUIDs; anything path-safe of that kind is let through to the gateway. */
 const SUBSCRIPTION_ID = /^[A-Za-z0-9-]{1,128}$/;
@@ -130,6 +130,18 @@ async function createBody(line: CommandLine, ctx: CliContext, m: SubscriptionMes
   });
 }
 
+/** `--purpose-vi`, `--purpose-en` and `--legal-basis`, shared by create and edit. */
+const DISCLOSURE_OPTIONS: readonly OptionSpec[] = [
+  { name: 'purpose-vi', type: 'string', value: 'TEXT', description: 'purpose of processing, in Vietnamese' },
+  { name: 'purpose-en', type: 'string', value: 'TEXT', description: 'the same purpose, in English' },
+  {
+    name: 'legal-basis',
+    type: 'string',
+    value: 'TEXT',
+    description: 'the legal document that allows it, e.g. "Nghị định 278/2025/NĐ-CP Điều 5"',
+  },
+];
+
 const createAction = subscriptionAction(
   {
     name: 'subscribe create',
@@ -160,19 +172,7 @@ const createAction = subscriptionAction(
         value: 'URL',
         description: 'deliver by HTTPS POST to URL instead of Kafka',
       },
-      {
-        name: 'purpose-vi',
-        type: 'string',
-        value: 'TEXT',
-        description: 'purpose of processing, in Vietnamese',
-      },
-      { name: 'purpose-en', type: 'string', value: 'TEXT', description: 'the same purpose, in English' },
-      {
-        name: 'legal-basis',
-        type: 'string',
-        value: 'TEXT',
-        description: 'the legal document that allows it, e.g. "Nghị định 278/2025/NĐ-CP Điều 5"',
-      },
+      ...DISCLOSURE_OPTIONS,
       {
         name: 'file',
         type: 'string',
@@ -243,6 +243,43 @@ const resumeAction = subscriptionAction(
     }),
 );
 
+const editAction = subscriptionAction(
+  {
+    name: 'subscribe edit',
+    summary: 'change the purpose or the legal basis a subscription states',
+    description: [
+      'PATCH /v1/subscriptions/ID: the purpose (in both languages) and the legal basis are all',
+      'that can change; the disclosure log records them with every later delivery.',
+    ].join('\n'),
+    vi: {
+      summary: 'thay đổi mục đích hoặc căn cứ pháp lý mà đăng ký nêu',
+      description:
+        'PATCH /v1/subscriptions/ID: chỉ thay đổi được mục đích (bằng cả hai ngôn ngữ) và căn cứ pháp lý; nhật ký tiết lộ dữ liệu ghi lại chúng với mỗi lần chuyển dữ liệu sau đó.',
+    },
+    arguments: [ID_ARGUMENT],
+    options: DISCLOSURE_OPTIONS,
+    examples: ['lienthong subscribe edit 019a… --legal-basis "Nghị định 278/2025/NĐ-CP Điều 5 khoản 2"'],
+  },
+  (line, _ctx, m) => {
+    const path = subscriptionPath(line, m);
+    const vi = line.string('purpose-vi');
+    const en = line.string('purpose-en');
+    const legalBasis = line.string('legal-basis');
+    if ((vi === undefined) !== (en === undefined)) throw new UsageError(m.purposeHalf, line.spec.name);
+    if (vi === undefined && legalBasis === undefined) throw new UsageError(m.nothingToEdit, line.spec.name);
+    const body = {
+      ...(vi !== undefined && en !== undefined ? { purpose: { vi, en } } : {}),
+      ...(legalBasis !== undefined ? { legalBasis } : {}),
+    };
+    return Promise.resolve({
+      method: 'PATCH',
+      path,
+      body: JSON.stringify(body),
+      headline: (s) => m.updated(s.id),
+    });
+  },
+);
+
 const listAction: Command = {
   spec: {
     name: 'subscribe list',
@@ -298,20 +335,20 @@ const deleteAction: Command = {
 export const subscribeCommand: CommandGroup = {
   spec: {
     name: 'subscribe',
-    summary: 'subscribers: create, list, show, pause, resume and delete subscriptions',
+    summary: 'subscribers: create, list, show, pause, resume, edit and delete subscriptions',
     description: [
       'Your subscriptions over /v1/subscriptions (docs/delivery.md): what types you receive, and',
       'where (your Kafka inbox or a webhook). lienthong dead-letters lists what could not be delivered.',
     ].join('\n'),
     vi: {
-      summary: 'cơ quan nhận dữ liệu: tạo, liệt kê, xem, tạm dừng, tiếp tục và xóa đăng ký nhận dữ liệu',
+      summary: 'cơ quan nhận dữ liệu: tạo, liệt kê, xem, tạm dừng, tiếp tục, sửa và xóa đăng ký nhận dữ liệu',
       description: [
         'Các đăng ký nhận dữ liệu của cơ quan qua /v1/subscriptions (docs/delivery.md): nhận loại dữ liệu',
         'nào và nhận ở đâu (hộp thư Kafka hoặc webhook). Lệnh lienthong dead-letters liệt kê những gì không chuyển được.',
       ].join('\n'),
     },
   },
-  actions: [createAction, listAction, showAction, pauseAction, resumeAction, deleteAction],
+  actions: [createAction, listAction, showAction, pauseAction, resumeAction, editAction, deleteAction],
 };
 
 /** `lienthong dead-letters ID`: what the router gave up delivering. */

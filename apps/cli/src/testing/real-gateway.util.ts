@@ -25,7 +25,13 @@ export interface RealGatewaySetup {
  * have an issuer identifier that is not their URL, so `--issuer` is part of the target.
  */
 export async function startRealGateway(env: Record<string, string> = {}): Promise<RealGatewaySetup> {
-  const gateway = await startGateway(env);
+  // Every command asks for a fresh token, and a spec runs dozens back to back as one agency:
+  // the default token limit (10 per second, bursts of 20) would answer some of them 429.
+  const gateway = await startGateway({
+    RATE_LIMIT_TOKEN_PER_SECOND: '1000',
+    RATE_LIMIT_TOKEN_BURST: '1000',
+    ...env,
+  });
   let ctx = createTestContext({ fetch: globalThis.fetch });
   const dir = ctx.cwd;
   const { operator } = gateway;

@@ -97,6 +97,8 @@ export const en = {
     paused: (id: string) => `Subscription ${id} paused: deliveries wait until it is resumed.`,
     resumed: (id: string) => `Subscription ${id} resumed.`,
     deleted: (id: string) => `Subscription ${id} deleted.`,
+    updated: (id: string) => `Subscription ${id} updated.`,
+    nothingToEdit: 'give --purpose-vi and --purpose-en, or --legal-basis: there is nothing else to change',
     labels: {
       id: 'id',
       agency: 'agency',

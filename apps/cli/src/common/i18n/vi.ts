@@ -100,6 +100,9 @@ export const vi: Messages = {
     paused: (id: string) => `Đã tạm dừng đăng ký ${id}: dữ liệu sẽ được chuyển khi đăng ký được tiếp tục.`,
     resumed: (id: string) => `Đã tiếp tục đăng ký ${id}.`,
     deleted: (id: string) => `Đã xóa đăng ký ${id}.`,
+    updated: (id: string) => `Đã cập nhật đăng ký ${id}.`,
+    nothingToEdit:
+      'Cần --purpose-vi và --purpose-en, hoặc --legal-basis: ngoài ra không thay đổi được gì khác',
     labels: {
       id: 'mã',
       agency: 'cơ quan',
