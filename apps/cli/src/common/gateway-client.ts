@@ -3,6 +3,8 @@ import type { AgencySigningKey } from './agency-key-file.js';
 import type { CliContext } from './cli-context.js';
 import type { Refusal } from './cli.exception.js';
 import { GatewayRefusalError, UnexpectedError, UsageError } from './cli.exception.js';
+import type { Messages } from './i18n/en.js';
+import { en } from './i18n/en.js';
 import { isJsonObject } from './json-value.util.js';
 
 /** How long one request may take before the command gives up (exit 3). */
@@ -44,20 +46,18 @@ export interface JsonAnswer {
 }
 
 /** Checks `--gateway`: an http(s) URL without credentials, query or fragment. */
-export function parseGatewayUrl(text: string): URL {
+export function parseGatewayUrl(text: string, m: Messages['cli'] = en.cli): URL {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`--gateway ${text} is not a URL; e.g. http://127.0.0.1:8080`);
+    throw new UsageError(m.gatewayNotUrl(text));
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`--gateway ${text} must be an http:// or https:// URL`);
+    throw new UsageError(m.gatewayScheme(text));
   }
-  if (url.username !== '' || url.password !== '')
-    throw new UsageError('--gateway must not carry a user name or password');
-  if (url.search !== '' || url.hash !== '')
-    throw new UsageError('--gateway must not have a query or a fragment');
+  if (url.username !== '' || url.password !== '') throw new UsageError(m.gatewayCredentials);
+  if (url.search !== '' || url.hash !== '') throw new UsageError(m.gatewayQuery);
   return url;
 }
 

@@ -30,6 +30,10 @@ export const en = {
     correlationId: 'correlation id',
     retryAfter: 'retry after',
     wholeDocument: '(the whole document)',
+    gatewayNotUrl: (text: string) => `--gateway ${text} is not a URL; e.g. http://127.0.0.1:8080`,
+    gatewayScheme: (text: string) => `--gateway ${text} must be an http:// or https:// URL`,
+    gatewayCredentials: '--gateway must not carry a user name or password',
+    gatewayQuery: '--gateway must not have a query or a fragment',
   },
   keygen: {
     badAlg: (alg: string) => `--alg ${alg} is not one of ES256, EdDSA, PS256`,

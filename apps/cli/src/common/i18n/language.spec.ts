@@ -82,6 +82,14 @@ describe('help and usage errors in Vietnamese', () => {
     expect(ctx.err).toBe(
       "lienthong: Thiếu --agency ID (hoặc đặt biến LIENTHONG_AGENCY)\nChạy 'lienthong token --help' để xem cách dùng.\n",
     );
+    expect(
+      await runCli(['publish', 't.x', 'f.json', '--gateway', 'ftp://g', '--agency', 'a', '--key', 'k'], ctx),
+    ).toBe(2);
+    expect(ctx.err).toContain('--gateway ftp://g phải là địa chỉ http:// hoặc https://');
+    expect(
+      await runCli(['token', '--gateway', 'http://127.0.0.1:9', '--agency', 'g.01', '--key', 'k'], ctx),
+    ).toBe(2);
+    expect(ctx.err).toContain('--agency g.01 không phải là mã cơ quan');
     expect(await runCli(['agency', 'rename'], ctx)).toBe(2);
     expect(ctx.err).toContain('Lệnh agency không có thao tác "rename"');
     expect(await runCli(['pubish'], ctx)).toBe(2);

@@ -29,6 +29,11 @@ export const vi: Messages = {
     correlationId: 'mã tương quan',
     retryAfter: 'thử lại sau',
     wholeDocument: '(toàn bộ tài liệu)',
+    gatewayNotUrl: (text: string) =>
+      `--gateway ${text} không phải là địa chỉ URL; ví dụ http://127.0.0.1:8080`,
+    gatewayScheme: (text: string) => `--gateway ${text} phải là địa chỉ http:// hoặc https://`,
+    gatewayCredentials: '--gateway không được chứa tên người dùng hay mật khẩu',
+    gatewayQuery: '--gateway không được có phần truy vấn (?) hay phân đoạn (#)',
   },
   keygen: {
     badAlg: (alg: string) => `--alg ${alg} không phải là một trong ES256, EdDSA, PS256`,
