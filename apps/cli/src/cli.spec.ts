@@ -10,14 +10,20 @@ describe('lienthong', () => {
   });
   afterEach(() => ctx.cleanup());
 
-  it('has token, publish, register-schema, verify-receipt, audit and disclosures', () => {
+  it('has keygen, token, publish, register-schema, verify-receipt, audit, disclosures, agency, grant, revoke, subscribe and dead-letters', () => {
     expect(COMMANDS.map((c) => c.spec.name)).toEqual([
+      'keygen',
       'token',
       'publish',
       'register-schema',
       'verify-receipt',
       'audit',
       'disclosures',
+      'agency',
+      'grant',
+      'revoke',
+      'subscribe',
+      'dead-letters',
     ]);
   });
 

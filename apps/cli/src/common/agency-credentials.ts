@@ -4,8 +4,9 @@ import { loadAgencyKeyFile } from './agency-key-file.js';
 import type { CliContext } from './cli-context.js';
 import { UsageError } from './cli.exception.js';
 import type { CommandLine } from './command-line.js';
-import type { TokenAnswer } from './gateway-client.js';
+import type { JsonValueAnswer, TokenAnswer } from './gateway-client.js';
 import { GatewayClient, parseGatewayUrl } from './gateway-client.js';
+import { languageOf, messagesIn } from './i18n/language.js';
 
 /** Who calls which gateway, with what key: everything checked before anything is sent. */
 export interface AgencyCredentials {
@@ -25,13 +26,12 @@ export interface AgencySession {
 
 /** Reads and checks `--gateway`, `--agency`, `--key` and `--issuer` (or their variables). */
 export async function readAgencyCredentials(line: CommandLine, ctx: CliContext): Promise<AgencyCredentials> {
-  const gateway = parseGatewayUrl(line.require('gateway'));
+  // Commands without --lang (token, publish…) still follow the locale.
+  const speaksBoth = line.spec.options.some((o) => o.name === 'lang');
+  const messages = messagesIn(languageOf(speaksBoth ? line.string('lang') : undefined, ctx.env));
+  const gateway = parseGatewayUrl(line.require('gateway'), messages.cli);
   const agencyId = line.require('agency');
-  if (!isAgencyCode(agencyId)) {
-    throw new UsageError(
-      `--agency ${agencyId} is not an agency code (Decision 20/2020/QĐ-TTg: dot-separated groups of digits and upper-case letters, e.g. 000.00.00.G12)`,
-    );
-  }
+  if (!isAgencyCode(agencyId)) throw new UsageError(messages.agency.notAgencyCode('--agency', agencyId));
   const key = await loadAgencyKeyFile(ctx, line.require('key'));
   const issuer = line.string('issuer');
   return issuer === undefined ? { gateway, agencyId, key } : { gateway, agencyId, key, issuer };
@@ -55,4 +55,22 @@ export function checkMessageType(type: string): string {
     );
   }
   return type;
+}
+
+/**
+ * One authenticated call as the agency of the command line: credentials read and checked,
+ * a fresh token, then `METHOD path` with `body` (already JSON) if any.
+ */
+export async function callAsAgency(
+  line: CommandLine,
+  ctx: CliContext,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  body?: string,
+): Promise<JsonValueAnswer> {
+  const credentials = await readAgencyCredentials(line, ctx);
+  const { client, token } = await openAgencySession(credentials, ctx);
+  const speaksBoth = line.spec.options.some((o) => o.name === 'lang');
+  const language = speaksBoth ? languageOf(line.string('lang'), ctx.env) : undefined;
+  return client.request(method, path, token.access_token, body, language);
 }

@@ -102,3 +102,25 @@ describe('formatCommandHelp', () => {
     expect(help).toContain('Examples:\n  lienthong publish t f\n');
   });
 });
+
+describe('repeatable options', () => {
+  const repeatable: CommandSpec = {
+    ...spec,
+    arguments: [],
+    options: [{ name: 'type', type: 'string', value: 'T', description: 'a type', multiple: true }],
+  };
+
+  it('collects every value in order; none is an empty list; the help says it may be repeated', () => {
+    const line = parseCommandLine(repeatable, ['--type', 'a.b', '--type=c.d'], {});
+    expect(line !== 'help' && line.strings('type')).toEqual(['a.b', 'c.d']);
+    const none = parseCommandLine(repeatable, [], {});
+    expect(none !== 'help' && none.strings('type')).toEqual([]);
+    expect(formatCommandHelp(repeatable)).toContain('a type (may be repeated)');
+  });
+
+  it('refuses an empty value', () => {
+    expect(() => parseCommandLine(repeatable, ['--type', 'a.b', '--type', ' '], {})).toThrow(
+      '--type is empty',
+    );
+  });
+});

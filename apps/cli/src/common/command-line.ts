@@ -1,6 +1,12 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './cli.exception.js';
 import { errorMessage } from './error-message.util.js';
+import type { Messages } from './i18n/en.js';
+import { en } from './i18n/en.js';
+import type { Language } from './i18n/language.js';
+import { messagesIn } from './i18n/language.js';
+
+type CliMessages = Messages['cli'];
 
 /** One `--option` of a command. */
 export interface OptionSpec {
@@ -12,6 +18,8 @@ export interface OptionSpec {
   description: string;
   /** Environment variable read when the option is not on the command line. */
   env?: string;
+  /** A string option that may be given several times (`--type a --type b`). */
+  multiple?: boolean;
 }
 
 /** What a command accepts, and the text of its `--help`. */
@@ -25,6 +33,8 @@ export interface CommandSpec {
   arguments: readonly { name: string; description: string }[];
   options: readonly OptionSpec[];
   examples: readonly string[];
+  /** The summary and description in Vietnamese, for `--lang vi` or a Vietnamese locale. */
+  vi?: { summary: string; description: string };
 }
 
 /** A parsed command line: positionals in order, options with the environment filled in. */
@@ -32,7 +42,8 @@ export class CommandLine {
   constructor(
     readonly spec: CommandSpec,
     readonly positionals: readonly string[],
-    private readonly values: ReadonlyMap<string, string | boolean>,
+    private readonly values: ReadonlyMap<string, string | boolean | readonly string[]>,
+    private readonly messages: CliMessages = en.cli,
   ) {}
 
   /** The positional named `name` in the spec (always present once parsed). */
@@ -54,10 +65,17 @@ export class CommandLine {
     const option = this.option(name, 'string');
     const value = this.string(name);
     if (value === undefined) {
-      const from = option.env ? ` (or set ${option.env})` : '';
-      throw new UsageError(`missing --${name} ${option.value ?? 'VALUE'}${from}`, this.spec.name);
+      const from = option.env ? this.messages.orSet(option.env) : '';
+      throw new UsageError(this.messages.missingOption(name, option.value ?? 'VALUE', from), this.spec.name);
     }
     return value;
+  }
+
+  /** Every value of a repeatable string option, in command-line order. */
+  strings(name: string): readonly string[] {
+    const value = this.values.get(this.option(name, 'string').name);
+    if (Array.isArray(value)) return value as readonly string[];
+    return typeof value === 'string' ? [value] : [];
   }
 
   flag(name: string): boolean {
@@ -80,11 +98,14 @@ export function parseCommandLine(
   spec: CommandSpec,
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
+  m: CliMessages = en.cli,
 ): CommandLine | 'help' {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {
     help: { type: 'boolean', short: 'h' },
   };
-  for (const option of spec.options) options[option.name] = { type: option.type };
+  for (const option of spec.options) {
+    options[option.name] = option.multiple ? { type: option.type, multiple: true } : { type: option.type };
+  }
 
   const config = { args: [...argv], options, allowPositionals: true, strict: true, tokens: true } as const;
   let parsed: ReturnType<typeof parseArgs<typeof config>>;
@@ -96,17 +117,22 @@ export function parseCommandLine(
   if (parsed.values['help'] === true) return 'help';
 
   const seen = new Set<string>();
+  const repeatable = new Set(spec.options.filter((o) => o.multiple).map((o) => o.name));
   for (const token of parsed.tokens) {
-    if (token.kind !== 'option') continue;
-    if (seen.has(token.name)) throw new UsageError(`--${token.name} is given more than once`, spec.name);
+    if (token.kind !== 'option' || repeatable.has(token.name)) continue;
+    if (seen.has(token.name)) throw new UsageError(m.givenTwice(token.name), spec.name);
     seen.add(token.name);
   }
 
-  const values = new Map<string, string | boolean>();
+  const values = new Map<string, string | boolean | readonly string[]>();
   for (const option of spec.options) {
-    const given = parsed.values[option.name];
-    if (typeof given === 'string') {
-      if (given.trim() === '') throw new UsageError(`--${option.name} is empty`, spec.name);
+    const given: unknown = parsed.values[option.name];
+    if (Array.isArray(given)) {
+      const list = given.filter((v): v is string => typeof v === 'string');
+      if (list.some((v) => v.trim() === '')) throw new UsageError(m.empty(option.name), spec.name);
+      values.set(option.name, list);
+    } else if (typeof given === 'string') {
+      if (given.trim() === '') throw new UsageError(m.empty(option.name), spec.name);
       values.set(option.name, given);
     } else if (given === true) {
       values.set(option.name, true);
@@ -119,11 +145,11 @@ export function parseCommandLine(
 
   const expected = spec.arguments.map((a) => a.name);
   if (parsed.positionals.length !== expected.length) {
-    const wanted = expected.length === 0 ? 'no arguments' : expected.join(' ');
-    const got = parsed.positionals.length === 0 ? 'none' : parsed.positionals.join(' ');
-    throw new UsageError(`${spec.name} takes ${wanted}; got ${got}`, spec.name);
+    const wanted = expected.length === 0 ? m.noArguments : expected.join(' ');
+    const got = parsed.positionals.length === 0 ? m.none : parsed.positionals.join(' ');
+    throw new UsageError(m.takes(spec.name, wanted, got), spec.name);
   }
-  return new CommandLine(spec, parsed.positionals, values);
+  return new CommandLine(spec, parsed.positionals, values, m);
 }
 
 function describeParseError(error: unknown): string {
@@ -134,24 +160,27 @@ function describeParseError(error: unknown): string {
 }
 
 /** The command's `--help` text. */
-export function formatCommandHelp(spec: CommandSpec): string {
+export function formatCommandHelp(spec: CommandSpec, language: Language = 'en'): string {
+  const m = messagesIn(language).cli;
+  const vi = language === 'vi';
   const args = spec.arguments.map((a) => ` ${a.name}`).join('');
-  const lines = [`Usage: lienthong ${spec.name}${args} [options]`, '', spec.description, ''];
+  const description = vi && spec.vi ? spec.vi.description : spec.description;
+  const lines = [`${m.usage}: lienthong ${spec.name}${args} [options]`, '', description, ''];
   if (spec.arguments.length > 0) {
-    lines.push('Arguments:');
+    lines.push(`${m.arguments}:`);
     lines.push(...table(spec.arguments.map((a) => [a.name, a.description])), '');
   }
-  lines.push('Options:');
+  lines.push(`${m.options}:`);
   lines.push(
     ...table([
       ...spec.options.map((o): [string, string] => [
         o.type === 'string' ? `--${o.name} ${o.value ?? 'VALUE'}` : `--${o.name}`,
-        o.env ? `${o.description} [env ${o.env}]` : o.description,
+        `${o.description}${o.multiple ? ` ${m.mayBeRepeated}` : ''}${o.env ? ` [env ${o.env}]` : ''}`,
       ]),
-      ['-h, --help', 'show this help'],
+      ['-h, --help', m.showHelp],
     ]),
   );
-  if (spec.examples.length > 0) lines.push('', 'Examples:', ...spec.examples.map((e) => `  ${e}`));
+  if (spec.examples.length > 0) lines.push('', `${m.examples}:`, ...spec.examples.map((e) => `  ${e}`));
   return `${lines.join('\n')}\n`;
 }
 

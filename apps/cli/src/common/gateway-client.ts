@@ -3,6 +3,8 @@ import type { AgencySigningKey } from './agency-key-file.js';
 import type { CliContext } from './cli-context.js';
 import type { Refusal } from './cli.exception.js';
 import { GatewayRefusalError, UnexpectedError, UsageError } from './cli.exception.js';
+import type { Messages } from './i18n/en.js';
+import { en } from './i18n/en.js';
 import { isJsonObject } from './json-value.util.js';
 
 /** How long one request may take before the command gives up (exit 3). */
@@ -29,6 +31,13 @@ export interface TokenAnswer {
   [member: string]: unknown;
 }
 
+/** A 2xx answer with any JSON body (an array for lists), or none (`204`). */
+export interface JsonValueAnswer {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
 /** A 2xx answer with a JSON object body. */
 export interface JsonAnswer {
   status: number;
@@ -37,20 +46,18 @@ export interface JsonAnswer {
 }
 
 /** Checks `--gateway`: an http(s) URL without credentials, query or fragment. */
-export function parseGatewayUrl(text: string): URL {
+export function parseGatewayUrl(text: string, m: Messages['cli'] = en.cli): URL {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`--gateway ${text} is not a URL; e.g. http://127.0.0.1:8080`);
+    throw new UsageError(m.gatewayNotUrl(text));
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`--gateway ${text} must be an http:// or https:// URL`);
+    throw new UsageError(m.gatewayScheme(text));
   }
-  if (url.username !== '' || url.password !== '')
-    throw new UsageError('--gateway must not carry a user name or password');
-  if (url.search !== '' || url.hash !== '')
-    throw new UsageError('--gateway must not have a query or a fragment');
+  if (url.username !== '' || url.password !== '') throw new UsageError(m.gatewayCredentials);
+  if (url.search !== '' || url.hash !== '') throw new UsageError(m.gatewayQuery);
   return url;
 }
 
@@ -173,6 +180,33 @@ export class GatewayClient {
     return readJsonAnswer(response, at);
   }
 
+  /**
+   * `METHOD {gateway}{path}` with the access token, and a JSON body when given. The answer may
+   * be any JSON value (lists are arrays) or empty (`204`); refusals are classified as for
+   * `postJson`.
+   */
+  async request(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    path: string,
+    accessToken: string,
+    body?: string,
+    language?: 'en' | 'vi',
+  ): Promise<JsonValueAnswer> {
+    const at = `${this.base}${path}`;
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      authorization: `Bearer ${accessToken}`,
+    };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    // The gateway answers problem details in Vietnamese when asked to.
+    if (language !== undefined) headers['accept-language'] = language;
+    const response = await this.send(
+      at,
+      body === undefined ? { method, headers } : { method, headers, body },
+    );
+    return readJsonValueAnswer(response, at);
+  }
+
   private send(url: string, init: RequestInit): Promise<Response> {
     return sendRequest(this.ctx, url, { ...init, redirect: 'error' });
   }
@@ -192,6 +226,15 @@ export async function sendRequest(ctx: CliContext, url: string, init: RequestIni
  * or an OAuth error (RFC 6749 section 5.2); `UnexpectedError` for anything else.
  */
 export async function readJsonAnswer(response: Response, url: string): Promise<JsonAnswer> {
+  const answer = await readJsonValueAnswer(response, url);
+  if (!isJsonObject(answer.body)) {
+    throw new UnexpectedError(`${response.status} from ${url} without a JSON object body`);
+  }
+  return { status: answer.status, headers: answer.headers, body: answer.body };
+}
+
+/** As `readJsonAnswer`, but a 2xx body may be any JSON value, or empty for `204 No Content`. */
+export async function readJsonValueAnswer(response: Response, url: string): Promise<JsonValueAnswer> {
   let text: string;
   try {
     text = await response.text();
@@ -205,8 +248,11 @@ export async function readJsonAnswer(response: Response, url: string): Promise<J
     body = undefined;
   }
   if (response.ok) {
-    if (!isJsonObject(body)) {
-      throw new UnexpectedError(`${response.status} from ${url} without a JSON object body${excerpt(text)}`);
+    if (response.status === 204 && text === '') {
+      return { status: response.status, headers: response.headers, body: undefined };
+    }
+    if (body === undefined) {
+      throw new UnexpectedError(`${response.status} from ${url} without a JSON body${excerpt(text)}`);
     }
     return { status: response.status, headers: response.headers, body };
   }

@@ -1,5 +1,7 @@
 import type { CliError, Refusal } from './cli.exception.js';
 import { GatewayRefusalError, UsageError } from './cli.exception.js';
+import type { Messages } from './i18n/en.js';
+import { en } from './i18n/en.js';
 
 /** Pretty JSON with a final newline: what the commands print on stdout. */
 export function formatJson(value: unknown): string {
@@ -22,28 +24,28 @@ export function printable(text: string): string {
  * A refusal for stderr: status and stable code first (what a script or a support ticket
  * quotes), then the title, the detail, every failing JSON pointer, and the correlation id.
  */
-export function formatRefusal(refusal: Refusal): string {
-  const head = `lienthong: refused by the gateway: ${refusal.status} ${refusal.code}`;
+export function formatRefusal(refusal: Refusal, m: Messages['cli'] = en.cli): string {
+  const head = `lienthong: ${m.refused}: ${refusal.status} ${refusal.code}`;
   const lines = [printable(refusal.title ? `${head} (${refusal.title})` : head)];
   if (refusal.detail) lines.push(`  ${printable(refusal.detail)}`);
   for (const e of refusal.errors) {
-    const where = e.pointer === '' ? '(the whole document)' : e.pointer;
+    const where = e.pointer === '' ? m.wholeDocument : e.pointer;
     lines.push(
       `  ${printable(where)}: ${printable(e.message)}${e.keyword ? ` [${printable(e.keyword)}]` : ''}`,
     );
   }
-  if (refusal.correlationId) lines.push(`  correlation id: ${printable(refusal.correlationId)}`);
-  if (refusal.retryAfter) lines.push(`  retry after: ${printable(refusal.retryAfter)} s`);
+  if (refusal.correlationId) lines.push(`  ${m.correlationId}: ${printable(refusal.correlationId)}`);
+  if (refusal.retryAfter) lines.push(`  ${m.retryAfter}: ${printable(refusal.retryAfter)} s`);
   for (const hint of refusal.hints ?? []) lines.push(`  ${printable(hint)}`);
   return `${lines.join('\n')}\n`;
 }
 
 /** Any failure the CLI explains, for stderr. */
-export function formatCliError(error: CliError): string {
-  if (error instanceof GatewayRefusalError) return formatRefusal(error.refusal);
+export function formatCliError(error: CliError, m: Messages['cli'] = en.cli): string {
+  if (error instanceof GatewayRefusalError) return formatRefusal(error.refusal, m);
   const lines = [`lienthong: ${printable(error.message)}`];
   if (error instanceof UsageError && error.command !== undefined) {
-    lines.push(`Run 'lienthong ${error.command} --help' for its usage.`);
+    lines.push(m.runHelp(error.command));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -14,9 +14,9 @@ export interface TestContext extends CliContext {
 }
 
 export function createTestContext(
-  options: { env?: Record<string, string>; fetch?: typeof globalThis.fetch } = {},
+  options: { env?: Record<string, string>; fetch?: typeof globalThis.fetch; cwd?: string } = {},
 ): TestContext {
-  const cwd = mkdtempSync(join(tmpdir(), 'lienthong-cli-'));
+  const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'lienthong-cli-'));
   let out = '';
   let err = '';
   return {
