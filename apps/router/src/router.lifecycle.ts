@@ -73,6 +73,7 @@ export class RouterLifecycle implements OnApplicationBootstrap, OnApplicationShu
       kafka: (await this.routerKafka.isReachable()) ? 'up' : 'down',
       registry: this.registry.log.isCaughtUp() ? 'up' : 'down',
       consumer: this.records.isReady() ? 'up' : 'down',
+      retries: this.retries.isReady() ? 'up' : 'down',
     };
   }
 }

@@ -5,6 +5,7 @@ import { LienthongMetrics } from '@lienthong/observability';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { RouterConfig } from '../config/router-config.js';
 import { ROUTER_CONFIG } from '../config/router-config.js';
+import { ConsumerRestarts } from '../kafka/consumer-restarts.js';
 import { KAFKA_CLIENT } from '../kafka/kafka-client.token.js';
 import { RouterKafka } from '../kafka/router-kafka.service.js';
 import { RouterRegistry } from '../registry/router-registry.service.js';
@@ -19,8 +20,6 @@ import { SubscriptionMatcher } from './subscription-matcher.js';
 
 /** Records handed off together: one inbox request, one audit and disclosure request, one offset commit. */
 const CHUNK = 200;
-/** Waits before a consumer that stopped for good is replaced: 1 s, doubling up to 30 s. */
-const RESTART_DELAYS_MS = { first: 1_000, max: 30_000 };
 
 /**
  * The consumer group over every `lienthong.records.<type>`. kafkajs matches topics only when
@@ -37,10 +36,11 @@ export class RecordConsumer implements OnApplicationShutdown {
   private refreshing: Promise<void> = Promise.resolve();
   private stopped = false;
   private joined = false;
-  /** Set while the consumer is stopped by an error kafkajs does not restart it after. */
-  private crashed: string | undefined;
-  private crashes = 0;
-  private restartTimer: NodeJS.Timeout | undefined;
+  /** Replaces the consumer when kafkajs gives up on it (docs/delivery.md, "Delivery"). */
+  private readonly restarts = new ConsumerRestarts('record consumer', this.logger, () => {
+    this.topics = []; // so that the refresh replaces the stopped consumer
+    return this.scheduleRefresh();
+  });
   readonly matcher: SubscriptionMatcher;
 
   constructor(
@@ -73,13 +73,13 @@ export class RecordConsumer implements OnApplicationShutdown {
 
   /** Joined its group (or has nothing to consume yet), and not stopped by an error. */
   isReady(): boolean {
-    return !this.stopped && this.crashed === undefined && (this.topics.length === 0 || this.joined);
+    return !this.stopped && this.restarts.error === undefined && (this.topics.length === 0 || this.joined);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    clearTimeout(this.restartTimer);
+    this.restarts.cancel();
     await this.refreshing;
     await this.consumer?.disconnect();
     this.consumer = undefined;
@@ -115,12 +115,11 @@ export class RecordConsumer implements OnApplicationShutdown {
     });
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.joined = true;
-      this.crashed = undefined;
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (payload.restart || this.stopped || this.consumer !== consumer) return;
-      this.onStoppedForGood(payload.error);
+      if (!payload.restart) this.joined = false;
     });
+    this.restarts.watch(consumer, () => this.consumer === consumer || this.consumer === undefined);
     await consumer.connect();
     await consumer.subscribe({ topics: wanted, fromBeginning: true });
     await consumer.run({
@@ -131,27 +130,6 @@ export class RecordConsumer implements OnApplicationShutdown {
     });
     this.consumer = consumer;
     this.logger.log(`consuming ${wanted.length} record topic(s) as group ${this.config.consumerGroup}`);
-  }
-
-  /**
-   * kafkajs gives up on a consumer after an error it does not retry (a write refused as too large,
-   * an authorisation error): nothing would be routed any more, and nothing would say so. The
-   * router says so (not ready, an error log) and replaces the consumer after a growing delay; the
-   * new one resumes from the last committed offset, so nothing is skipped, and a hand-off that
-   * keeps failing keeps the router unready instead of silently stopping fan-out.
-   */
-  private onStoppedForGood(error: Error): void {
-    this.crashes += 1;
-    const delay = Math.min(RESTART_DELAYS_MS.max, RESTART_DELAYS_MS.first * 2 ** (this.crashes - 1));
-    this.crashed = `${error.name}: ${error.message}`;
-    this.joined = false;
-    this.logger.error(`record consumer stopped (${this.crashed}); replacing it in ${delay} ms`);
-    clearTimeout(this.restartTimer);
-    this.restartTimer = setTimeout(() => {
-      this.topics = []; // so that the refresh replaces the stopped consumer
-      void this.scheduleRefresh();
-    }, delay);
-    this.restartTimer.unref();
   }
 
   /**
@@ -200,7 +178,7 @@ export class RecordConsumer implements OnApplicationShutdown {
       // Whatever stopped the loop, the chunk in flight is settled (or its failure surfaces).
       await settle();
     }
-    this.crashes = 0;
+    this.restarts.succeeded();
   }
 
   /**

@@ -11,6 +11,7 @@ import { Deliverer } from '../fanout/deliverer.service.js';
 import { KeyPseudonyms } from '../fanout/key-pseudonyms.js';
 import type { Delivery } from '../fanout/subscription-matcher.js';
 import { KAFKA_CLIENT } from '../kafka/kafka-client.token.js';
+import { ConsumerRestarts } from '../kafka/consumer-restarts.js';
 import { retryTopic } from '../kafka/router-kafka.service.js';
 import { RouterRegistry } from '../registry/router-registry.service.js';
 
@@ -91,6 +92,14 @@ export class RetryConsumer implements OnApplicationShutdown {
   private readonly logger = new Logger('Retries');
   private consumer: Consumer | undefined;
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
+  private stopped = false;
+  /** Replaces the consumer when kafkajs gives up on it, as the record consumer's. */
+  private readonly restarts = new ConsumerRestarts('retry consumer', this.logger, async () => {
+    const stopped = this.consumer;
+    this.consumer = undefined;
+    await stopped?.disconnect();
+    if (!this.stopped) await this.start();
+  });
 
   constructor(
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
@@ -104,12 +113,18 @@ export class RetryConsumer implements OnApplicationShutdown {
     return `${this.config.consumerGroup}-retry`;
   }
 
+  /** Consuming, or not stopped by an error (then it is being replaced). */
+  isReady(): boolean {
+    return this.restarts.error === undefined;
+  }
+
   async start(): Promise<void> {
     const consumer = this.kafka.consumer({
       groupId: this.groupId,
       sessionTimeout: 30_000,
       retry: { retries: 10 },
     });
+    this.restarts.watch(consumer, () => this.consumer === consumer || this.consumer === undefined);
     await consumer.connect();
     await consumer.subscribe({
       topics: this.config.retryDelaysMs.map((_, i) => retryTopic(i + 1)),
@@ -119,12 +134,17 @@ export class RetryConsumer implements OnApplicationShutdown {
       autoCommit: true,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.config.partitionsConsumedConcurrently,
-      eachBatch: (payload) => this.onBatch(payload),
+      eachBatch: async (payload) => {
+        await this.onBatch(payload);
+        this.restarts.succeeded();
+      },
     });
     this.consumer = consumer;
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.restarts.cancel();
     for (const timer of this.resumeTimers) clearTimeout(timer);
     this.resumeTimers.clear();
     await this.consumer?.disconnect();
