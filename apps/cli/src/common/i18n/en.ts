@@ -123,6 +123,19 @@ export const en = {
     incomplete:
       'The scan stopped at its deadline before the end of lienthong.dlq: the list may be incomplete.',
   },
+  validate: {
+    badVersion: (value: string) => `--version ${value} is not a positive whole number`,
+    badAnswer: (what: string) => `the gateway answered something that is not ${what}`,
+    valid: (type: string, version: number) => `Valid: the record matches ${type} schema version ${version}.`,
+    invalid: (count: number, type: string, version: number, code: string) =>
+      `Invalid (${code}): ${count} problem(s) against ${type} schema version ${version}.`,
+    notValid: 'the record is not valid: publishing it would be refused',
+    deprecated: (type: string, version: number) =>
+      `Note: ${type} version ${version} is deprecated; records are still accepted, plan to move on.`,
+    disabled: (type: string, version: number) =>
+      `${type} version ${version} is disabled: the gateway refuses records against it.`,
+    allDisabled: (type: string) => `Every version of ${type} is disabled: the gateway refuses its records.`,
+  },
 };
 
 export type Messages = typeof en;

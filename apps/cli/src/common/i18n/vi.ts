@@ -128,4 +128,19 @@ export const vi: Messages = {
     incomplete:
       'Việc đọc lienthong.dlq dừng lại do hết thời hạn trước khi đến cuối: danh sách có thể chưa đầy đủ.',
   },
+  validate: {
+    badVersion: (value: string) => `--version ${value} không phải là số nguyên dương`,
+    badAnswer: (what: string) => `cổng trả lời một nội dung không phải là ${what}`,
+    valid: (type: string, version: number) =>
+      `Hợp lệ: bản ghi khớp với lược đồ ${type} phiên bản ${version}.`,
+    invalid: (count: number, type: string, version: number, code: string) =>
+      `Không hợp lệ (${code}): ${count} lỗi so với lược đồ ${type} phiên bản ${version}.`,
+    notValid: 'bản ghi không hợp lệ: cổng sẽ từ chối nếu gửi',
+    deprecated: (type: string, version: number) =>
+      `Lưu ý: ${type} phiên bản ${version} đã lỗi thời; bản ghi vẫn được chấp nhận, hãy chuẩn bị chuyển sang phiên bản mới.`,
+    disabled: (type: string, version: number) =>
+      `${type} phiên bản ${version} đã bị vô hiệu hoá: cổng từ chối các bản ghi theo phiên bản này.`,
+    allDisabled: (type: string) =>
+      `Mọi phiên bản của ${type} đã bị vô hiệu hoá: cổng từ chối các bản ghi của loại này.`,
+  },
 };
