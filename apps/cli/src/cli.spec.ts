@@ -10,13 +10,14 @@ describe('lienthong', () => {
   });
   afterEach(() => ctx.cleanup());
 
-  it('has keygen, token, publish, validate, register-schema, verify-receipt, audit, disclosures, agency, grant, revoke, subscribe and dead-letters', () => {
+  it('has keygen, token, publish, validate, register-schema, check-compatibility, verify-receipt, audit, disclosures, agency, grant, revoke, subscribe and dead-letters', () => {
     expect(COMMANDS.map((c) => c.spec.name)).toEqual([
       'keygen',
       'token',
       'publish',
       'validate',
       'register-schema',
+      'check-compatibility',
       'verify-receipt',
       'audit',
       'disclosures',

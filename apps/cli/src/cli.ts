@@ -1,5 +1,6 @@
 import { agencyCommand, grantAgencyCommand, revokeAgencyCommand } from './agency/agency.command.js';
 import { auditCommand } from './audit/audit.command.js';
+import { checkCompatibilityCommand } from './check-compatibility/check-compatibility.command.js';
 import type { CliContext } from './common/cli-context.js';
 import type { ExitCode } from './common/cli.exception.js';
 import { CliError, EXIT_CODES, UsageError } from './common/cli.exception.js';
@@ -30,6 +31,7 @@ export const COMMANDS: readonly (Command | CommandGroup)[] = [
   publishCommand,
   validateCommand,
   registerSchemaCommand,
+  checkCompatibilityCommand,
   verifyReceiptCommand,
   auditCommand,
   disclosuresCommand,
@@ -170,7 +172,7 @@ export function formatMainHelp(language: Language = 'en'): string {
       'LIENTHONG_AGENCY và LIENTHONG_KEY_FILE. --lang en để xem bằng tiếng Anh.',
       '',
       'Mã kết thúc: 0 hoàn tất; 1 cổng từ chối, biên nhận không hợp lệ, nhật ký kiểm toán không toàn vẹn,',
-      'bản ghi không hợp lệ (validate); 2 dùng lệnh',
+      'bản ghi không hợp lệ (validate) hoặc lược đồ không tương thích (check-compatibility); 2 dùng lệnh',
       'sai, chưa gửi gì; 3 lỗi mạng hoặc câu trả lời ngoài dự kiến.',
       '',
     ].join('\n');
@@ -187,7 +189,7 @@ export function formatMainHelp(language: Language = 'en'): string {
     'LIENTHONG_AGENCY and LIENTHONG_KEY_FILE. --lang vi (or a vi_* locale) for Vietnamese.',
     '',
     'Exit codes: 0 done; 1 refused by the gateway, the receipt is invalid, the audit trail does not',
-    'verify, the record is not valid (validate);',
+    'verify, the record is not valid (validate) or the schema not compatible (check-compatibility);',
     '2 usage error, nothing was sent; 3 network failure or an unexpected answer.',
     '',
   ].join('\n');

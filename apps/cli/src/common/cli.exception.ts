@@ -80,3 +80,9 @@ export class RecordInvalidError extends CliError {
   override readonly name = 'RecordInvalidError';
   readonly exitCode = EXIT_CODES.refused;
 }
+
+/** The candidate schema breaks the type's compatibility level. Exit 1. */
+export class SchemaIncompatibleError extends CliError {
+  override readonly name = 'SchemaIncompatibleError';
+  readonly exitCode = EXIT_CODES.refused;
+}

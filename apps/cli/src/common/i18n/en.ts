@@ -136,6 +136,18 @@ export const en = {
       `${type} version ${version} is disabled: the gateway refuses records against it.`,
     allDisabled: (type: string) => `Every version of ${type} is disabled: the gateway refuses its records.`,
   },
+  compatibility: {
+    badLevel: (value: string, levels: string) =>
+      `--level ${value} is not a compatibility level; use one of ${levels}`,
+    notObject: (file: string) => `schema file ${file} is not a JSON object`,
+    badAnswer: (what: string) => `the gateway answered something that is not ${what}`,
+    compatible: (type: string, level: string) =>
+      `Compatible: the schema may be registered as the next version of ${type} (level ${level}).`,
+    incompatible: (type: string, level: string, count: number) =>
+      `Not compatible with ${type} under level ${level}: ${count} reason(s).`,
+    against: (version: number) => `against version ${version}`,
+    notCompatible: 'the schema is not compatible: registering it would be refused (409 schema-incompatible)',
+  },
 };
 
 export type Messages = typeof en;

@@ -143,4 +143,16 @@ export const vi: Messages = {
     allDisabled: (type: string) =>
       `Mọi phiên bản của ${type} đã bị vô hiệu hoá: cổng từ chối các bản ghi của loại này.`,
   },
+  compatibility: {
+    badLevel: (value: string, levels: string) =>
+      `--level ${value} không phải là mức tương thích; hãy dùng một trong ${levels}`,
+    notObject: (file: string) => `tệp lược đồ ${file} không phải là một đối tượng JSON`,
+    badAnswer: (what: string) => `cổng trả lời một nội dung không phải là ${what}`,
+    compatible: (type: string, level: string) =>
+      `Tương thích: lược đồ có thể được đăng ký làm phiên bản tiếp theo của ${type} (mức ${level}).`,
+    incompatible: (type: string, level: string, count: number) =>
+      `Không tương thích với ${type} ở mức ${level}: ${count} lý do.`,
+    against: (version: number) => `so với phiên bản ${version}`,
+    notCompatible: 'lược đồ không tương thích: cổng sẽ từ chối đăng ký (409 schema-incompatible)',
+  },
 };
