@@ -18,6 +18,7 @@ import { disclosuresCommand } from './disclosures/disclosures.command.js';
 import { publishCommand } from './publish/publish.command.js';
 import { registerSchemaCommand } from './register-schema/register-schema.command.js';
 import { deadLettersCommand, subscribeCommand } from './subscribe/subscribe.command.js';
+import { redriveCommand, replayCommand } from './subscribe/subscription-commands.command.js';
 import { tokenCommand } from './token/token.command.js';
 import { validateCommand } from './validate/validate.command.js';
 import { verifyReceiptCommand } from './verify-receipt/verify-receipt.command.js';
@@ -40,6 +41,8 @@ export const COMMANDS: readonly (Command | CommandGroup)[] = [
   revokeAgencyCommand,
   subscribeCommand,
   deadLettersCommand,
+  replayCommand,
+  redriveCommand,
 ];
 
 /**

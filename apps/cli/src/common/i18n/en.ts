@@ -148,6 +148,20 @@ export const en = {
     against: (version: number) => `against version ${version}`,
     notCompatible: 'the schema is not compatible: registering it would be refused (409 schema-incompatible)',
   },
+  command: {
+    badTime: (option: string, value: string) =>
+      `--${option} ${value} is not an RFC 3339 date-time with a time zone, e.g. 2026-11-28T08:00:00+07:00`,
+    badAnswer: (what: string) => `the gateway answered something that is not ${what}`,
+    replayAccepted: (id: string, since: string) =>
+      `Replay accepted for subscription ${id}: the router re-delivers every matching record accepted since ${since}.`,
+    redriveAccepted: (id: string, since: string | undefined) =>
+      since === undefined
+        ? `Redrive accepted for subscription ${id}: the router sends its dead letters again.`
+        : `Redrive accepted for subscription ${id}: the router sends again its dead letters since ${since}.`,
+    labels: { command: 'command', requested: 'requested' },
+    noProgress: (commandId: string) =>
+      `The gateway offers no way to follow the command's progress; every delivery it makes carries the header lienthong-command: ${commandId}.`,
+  },
 };
 
 export type Messages = typeof en;

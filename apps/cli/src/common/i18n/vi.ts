@@ -155,4 +155,18 @@ export const vi: Messages = {
     against: (version: number) => `so với phiên bản ${version}`,
     notCompatible: 'lược đồ không tương thích: cổng sẽ từ chối đăng ký (409 schema-incompatible)',
   },
+  command: {
+    badTime: (option: string, value: string) =>
+      `--${option} ${value} không phải là thời điểm theo RFC 3339 có múi giờ, ví dụ 2026-11-28T08:00:00+07:00`,
+    badAnswer: (what: string) => `cổng trả lời một nội dung không phải là ${what}`,
+    replayAccepted: (id: string, since: string) =>
+      `Đã chấp nhận yêu cầu gửi lại cho đăng ký ${id}: bộ định tuyến gửi lại mọi bản ghi phù hợp được tiếp nhận từ ${since}.`,
+    redriveAccepted: (id: string, since: string | undefined) =>
+      since === undefined
+        ? `Đã chấp nhận yêu cầu chuyển lại cho đăng ký ${id}: bộ định tuyến chuyển lại các thông điệp không chuyển được.`
+        : `Đã chấp nhận yêu cầu chuyển lại cho đăng ký ${id}: bộ định tuyến chuyển lại các thông điệp không chuyển được từ ${since}.`,
+    labels: { command: 'mã lệnh', requested: 'yêu cầu lúc' },
+    noProgress: (commandId: string) =>
+      `Cổng chưa có cách theo dõi tiến độ của lệnh; mỗi lần chuyển dữ liệu của lệnh này đều mang tiêu đề lienthong-command: ${commandId}.`,
+  },
 };
