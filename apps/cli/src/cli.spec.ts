@@ -10,12 +10,14 @@ describe('lienthong', () => {
   });
   afterEach(() => ctx.cleanup());
 
-  it('has keygen, token, publish, register-schema, verify-receipt, audit, disclosures, agency, grant, revoke, subscribe and dead-letters', () => {
+  it('has keygen, token, publish, validate, register-schema, check-compatibility, verify-receipt, audit, disclosures, agency, grant, revoke, subscribe, dead-letters, replay and redrive', () => {
     expect(COMMANDS.map((c) => c.spec.name)).toEqual([
       'keygen',
       'token',
       'publish',
+      'validate',
       'register-schema',
+      'check-compatibility',
       'verify-receipt',
       'audit',
       'disclosures',
@@ -24,6 +26,8 @@ describe('lienthong', () => {
       'revoke',
       'subscribe',
       'dead-letters',
+      'replay',
+      'redrive',
     ]);
   });
 

@@ -1,5 +1,6 @@
 import { agencyCommand, grantAgencyCommand, revokeAgencyCommand } from './agency/agency.command.js';
 import { auditCommand } from './audit/audit.command.js';
+import { checkCompatibilityCommand } from './check-compatibility/check-compatibility.command.js';
 import type { CliContext } from './common/cli-context.js';
 import type { ExitCode } from './common/cli.exception.js';
 import { CliError, EXIT_CODES, UsageError } from './common/cli.exception.js';
@@ -17,7 +18,9 @@ import { disclosuresCommand } from './disclosures/disclosures.command.js';
 import { publishCommand } from './publish/publish.command.js';
 import { registerSchemaCommand } from './register-schema/register-schema.command.js';
 import { deadLettersCommand, subscribeCommand } from './subscribe/subscribe.command.js';
+import { redriveCommand, replayCommand } from './subscribe/subscription-commands.command.js';
 import { tokenCommand } from './token/token.command.js';
+import { validateCommand } from './validate/validate.command.js';
 import { verifyReceiptCommand } from './verify-receipt/verify-receipt.command.js';
 
 type CliMessages = Messages['cli'];
@@ -27,7 +30,9 @@ export const COMMANDS: readonly (Command | CommandGroup)[] = [
   keygenCommand,
   tokenCommand,
   publishCommand,
+  validateCommand,
   registerSchemaCommand,
+  checkCompatibilityCommand,
   verifyReceiptCommand,
   auditCommand,
   disclosuresCommand,
@@ -36,6 +41,8 @@ export const COMMANDS: readonly (Command | CommandGroup)[] = [
   revokeAgencyCommand,
   subscribeCommand,
   deadLettersCommand,
+  replayCommand,
+  redriveCommand,
 ];
 
 /**
@@ -167,8 +174,9 @@ export function formatMainHelp(language: Language = 'en'): string {
       'Mọi lệnh đều có --help. --gateway, --agency và --key có thể lấy từ các biến LIENTHONG_GATEWAY,',
       'LIENTHONG_AGENCY và LIENTHONG_KEY_FILE. --lang en để xem bằng tiếng Anh.',
       '',
-      'Mã kết thúc: 0 hoàn tất; 1 cổng từ chối, biên nhận không hợp lệ, hoặc nhật ký kiểm toán không',
-      'toàn vẹn; 2 dùng lệnh sai, chưa gửi gì; 3 lỗi mạng hoặc câu trả lời ngoài dự kiến.',
+      'Mã kết thúc: 0 hoàn tất; 1 cổng từ chối, biên nhận không hợp lệ, nhật ký kiểm toán không toàn vẹn,',
+      'bản ghi không hợp lệ (validate) hoặc lược đồ không tương thích (check-compatibility); 2 dùng lệnh',
+      'sai, chưa gửi gì; 3 lỗi mạng hoặc câu trả lời ngoài dự kiến.',
       '',
     ].join('\n');
   }
@@ -183,9 +191,9 @@ export function formatMainHelp(language: Language = 'en'): string {
     'Every command takes --help. --gateway, --agency and --key may come from LIENTHONG_GATEWAY,',
     'LIENTHONG_AGENCY and LIENTHONG_KEY_FILE. --lang vi (or a vi_* locale) for Vietnamese.',
     '',
-    'Exit codes: 0 done; 1 refused by the gateway, the receipt is invalid, or the audit trail',
-    'does not verify; 2 usage error,',
-    'nothing was sent; 3 network failure or an unexpected answer.',
+    'Exit codes: 0 done; 1 refused by the gateway, the receipt is invalid, the audit trail does not',
+    'verify, the record is not valid (validate) or the schema not compatible (check-compatibility);',
+    '2 usage error, nothing was sent; 3 network failure or an unexpected answer.',
     '',
   ].join('\n');
 }

@@ -74,3 +74,15 @@ export class AuditFindingsError extends CliError {
   override readonly name = 'AuditFindingsError';
   readonly exitCode = EXIT_CODES.refused;
 }
+
+/** The record does not match its type's schema (what publish would be refused with). Exit 1. */
+export class RecordInvalidError extends CliError {
+  override readonly name = 'RecordInvalidError';
+  readonly exitCode = EXIT_CODES.refused;
+}
+
+/** The candidate schema breaks the type's compatibility level. Exit 1. */
+export class SchemaIncompatibleError extends CliError {
+  override readonly name = 'SchemaIncompatibleError';
+  readonly exitCode = EXIT_CODES.refused;
+}

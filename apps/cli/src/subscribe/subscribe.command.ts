@@ -26,14 +26,14 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 /** Subscription ids are UUIDs; anything path-safe of that kind is let through to the gateway. */
 const SUBSCRIPTION_ID = /^[A-Za-z0-9-]{1,128}$/;
 
-const JSON_OPTION: OptionSpec = {
+export const JSON_OPTION: OptionSpec = {
   name: 'json',
   type: 'boolean',
   description: "print the gateway's answer as JSON",
 };
-const ID_ARGUMENT = { name: 'ID', description: 'the subscription id' };
-const SUBSCRIBER_NOTE = 'Needs a subscriber key (an operator may act on every agency but not create).';
-const SUBSCRIBER_NOTE_VI =
+export const ID_ARGUMENT = { name: 'ID', description: 'the subscription id' };
+export const SUBSCRIBER_NOTE = 'Needs a subscriber key (an operator may act on every agency but not create).';
+export const SUBSCRIBER_NOTE_VI =
   'Cần khóa của cơ quan có vai trò subscriber (đơn vị vận hành thao tác được trên đăng ký của mọi cơ quan, trừ việc tạo mới).';
 
 function messagesOf(line: CommandLine, ctx: CliContext): SubscriptionMessages {
@@ -47,7 +47,8 @@ function checkType(line: CommandLine, ctx: CliContext, type: string): void {
   }
 }
 
-function subscriptionPath(line: CommandLine, m: SubscriptionMessages, suffix = ''): string {
+/** `/v1/subscriptions/ID` + `suffix`, the id checked first (it goes into the URL). */
+export function subscriptionPath(line: CommandLine, m: SubscriptionMessages, suffix = ''): string {
   const id = line.argument('ID');
   if (!SUBSCRIPTION_ID.test(id)) throw new UsageError(m.badId(id), line.spec.name);
   return `/v1/subscriptions/${id}${suffix}`;

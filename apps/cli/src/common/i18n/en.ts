@@ -123,6 +123,45 @@ export const en = {
     incomplete:
       'The scan stopped at its deadline before the end of lienthong.dlq: the list may be incomplete.',
   },
+  validate: {
+    badVersion: (value: string) => `--version ${value} is not a positive whole number`,
+    badAnswer: (what: string) => `the gateway answered something that is not ${what}`,
+    valid: (type: string, version: number) => `Valid: the record matches ${type} schema version ${version}.`,
+    invalid: (count: number, type: string, version: number, code: string) =>
+      `Invalid (${code}): ${count} problem(s) against ${type} schema version ${version}.`,
+    notValid: 'the record is not valid: publishing it would be refused',
+    deprecated: (type: string, version: number) =>
+      `Note: ${type} version ${version} is deprecated; records are still accepted, plan to move on.`,
+    disabled: (type: string, version: number) =>
+      `${type} version ${version} is disabled: the gateway refuses records against it.`,
+    allDisabled: (type: string) => `Every version of ${type} is disabled: the gateway refuses its records.`,
+  },
+  compatibility: {
+    badLevel: (value: string, levels: string) =>
+      `--level ${value} is not a compatibility level; use one of ${levels}`,
+    notObject: (file: string) => `schema file ${file} is not a JSON object`,
+    badAnswer: (what: string) => `the gateway answered something that is not ${what}`,
+    compatible: (type: string, level: string) =>
+      `Compatible: the schema may be registered as the next version of ${type} (level ${level}).`,
+    incompatible: (type: string, level: string, count: number) =>
+      `Not compatible with ${type} under level ${level}: ${count} reason(s).`,
+    against: (version: number) => `against version ${version}`,
+    notCompatible: 'the schema is not compatible: registering it would be refused (409 schema-incompatible)',
+  },
+  command: {
+    badTime: (option: string, value: string) =>
+      `--${option} ${value} is not an RFC 3339 date-time with a time zone, e.g. 2026-11-28T08:00:00+07:00`,
+    badAnswer: (what: string) => `the gateway answered something that is not ${what}`,
+    replayAccepted: (id: string, since: string) =>
+      `Replay accepted for subscription ${id}: the router re-delivers every matching record accepted since ${since}.`,
+    redriveAccepted: (id: string, since: string | undefined) =>
+      since === undefined
+        ? `Redrive accepted for subscription ${id}: the router sends its dead letters again.`
+        : `Redrive accepted for subscription ${id}: the router sends again its dead letters since ${since}.`,
+    labels: { command: 'command', requested: 'requested' },
+    noProgress: (commandId: string) =>
+      `The gateway offers no way to follow the command's progress; every delivery it makes carries the header lienthong-command: ${commandId}.`,
+  },
 };
 
 export type Messages = typeof en;

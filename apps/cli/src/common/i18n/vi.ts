@@ -128,4 +128,45 @@ export const vi: Messages = {
     incomplete:
       'Việc đọc lienthong.dlq dừng lại do hết thời hạn trước khi đến cuối: danh sách có thể chưa đầy đủ.',
   },
+  validate: {
+    badVersion: (value: string) => `--version ${value} không phải là số nguyên dương`,
+    badAnswer: (what: string) => `cổng trả lời một nội dung không phải là ${what}`,
+    valid: (type: string, version: number) =>
+      `Hợp lệ: bản ghi khớp với lược đồ ${type} phiên bản ${version}.`,
+    invalid: (count: number, type: string, version: number, code: string) =>
+      `Không hợp lệ (${code}): ${count} lỗi so với lược đồ ${type} phiên bản ${version}.`,
+    notValid: 'bản ghi không hợp lệ: cổng sẽ từ chối nếu gửi',
+    deprecated: (type: string, version: number) =>
+      `Lưu ý: ${type} phiên bản ${version} đã lỗi thời; bản ghi vẫn được chấp nhận, hãy chuẩn bị chuyển sang phiên bản mới.`,
+    disabled: (type: string, version: number) =>
+      `${type} phiên bản ${version} đã bị vô hiệu hoá: cổng từ chối các bản ghi theo phiên bản này.`,
+    allDisabled: (type: string) =>
+      `Mọi phiên bản của ${type} đã bị vô hiệu hoá: cổng từ chối các bản ghi của loại này.`,
+  },
+  compatibility: {
+    badLevel: (value: string, levels: string) =>
+      `--level ${value} không phải là mức tương thích; hãy dùng một trong ${levels}`,
+    notObject: (file: string) => `tệp lược đồ ${file} không phải là một đối tượng JSON`,
+    badAnswer: (what: string) => `cổng trả lời một nội dung không phải là ${what}`,
+    compatible: (type: string, level: string) =>
+      `Tương thích: lược đồ có thể được đăng ký làm phiên bản tiếp theo của ${type} (mức ${level}).`,
+    incompatible: (type: string, level: string, count: number) =>
+      `Không tương thích với ${type} ở mức ${level}: ${count} lý do.`,
+    against: (version: number) => `so với phiên bản ${version}`,
+    notCompatible: 'lược đồ không tương thích: cổng sẽ từ chối đăng ký (409 schema-incompatible)',
+  },
+  command: {
+    badTime: (option: string, value: string) =>
+      `--${option} ${value} không phải là thời điểm theo RFC 3339 có múi giờ, ví dụ 2026-11-28T08:00:00+07:00`,
+    badAnswer: (what: string) => `cổng trả lời một nội dung không phải là ${what}`,
+    replayAccepted: (id: string, since: string) =>
+      `Đã chấp nhận yêu cầu gửi lại cho đăng ký ${id}: bộ định tuyến gửi lại mọi bản ghi phù hợp được tiếp nhận từ ${since}.`,
+    redriveAccepted: (id: string, since: string | undefined) =>
+      since === undefined
+        ? `Đã chấp nhận yêu cầu chuyển lại cho đăng ký ${id}: bộ định tuyến chuyển lại các thông điệp không chuyển được.`
+        : `Đã chấp nhận yêu cầu chuyển lại cho đăng ký ${id}: bộ định tuyến chuyển lại các thông điệp không chuyển được từ ${since}.`,
+    labels: { command: 'mã lệnh', requested: 'yêu cầu lúc' },
+    noProgress: (commandId: string) =>
+      `Cổng chưa có cách theo dõi tiến độ của lệnh; mỗi lần chuyển dữ liệu của lệnh này đều mang tiêu đề lienthong-command: ${commandId}.`,
+  },
 };
