@@ -74,6 +74,7 @@ export class RouterLifecycle implements OnApplicationBootstrap, OnApplicationShu
       registry: this.registry.log.isCaughtUp() ? 'up' : 'down',
       consumer: this.records.isReady() ? 'up' : 'down',
       retries: this.retries.isReady() ? 'up' : 'down',
+      commands: this.commands.isReady() ? 'up' : 'down',
     };
   }
 }

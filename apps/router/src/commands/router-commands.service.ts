@@ -15,6 +15,7 @@ import { KeyPseudonyms } from '../fanout/key-pseudonyms.js';
 import type { Delivery } from '../fanout/subscription-matcher.js';
 import { subjectHasher } from '../disclosures/disclosure-log.js';
 import { SubscriptionMatcher } from '../fanout/subscription-matcher.js';
+import { ConsumerRestarts } from '../kafka/consumer-restarts.js';
 import { KAFKA_CLIENT } from '../kafka/kafka-client.token.js';
 import { RouterRegistry } from '../registry/router-registry.service.js';
 import { unpark } from '../retries/retry-consumer.service.js';
@@ -32,6 +33,13 @@ export class RouterCommands implements OnApplicationShutdown {
   private readonly matcher: SubscriptionMatcher;
   /** Aborts the scans of commands still running at shutdown; they are not committed. */
   private readonly stopping = new AbortController();
+  /** Replaces the consumer when kafkajs gives up on it, as the record consumer's. */
+  private readonly restarts = new ConsumerRestarts('command consumer', this.logger, async () => {
+    const stopped = this.consumer;
+    this.consumer = undefined;
+    await stopped?.disconnect();
+    if (!this.stopping.signal.aborted) await this.start();
+  });
 
   constructor(
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
@@ -53,6 +61,7 @@ export class RouterCommands implements OnApplicationShutdown {
       sessionTimeout: 60_000,
       retry: { retries: 10 },
     });
+    this.restarts.watch(consumer, () => this.consumer === consumer || this.consumer === undefined);
     await consumer.connect();
     await consumer.subscribe({ topic: ROUTER_COMMAND_TOPIC, fromBeginning: false });
     await consumer.run({
@@ -66,6 +75,7 @@ export class RouterCommands implements OnApplicationShutdown {
         const timer = setInterval(() => void payload.heartbeat().catch(() => undefined), 3_000);
         try {
           await this.execute(command);
+          this.restarts.succeeded();
         } finally {
           clearInterval(timer);
         }
@@ -74,8 +84,14 @@ export class RouterCommands implements OnApplicationShutdown {
     this.consumer = consumer;
   }
 
+  /** Consuming commands, or not stopped by an error (then it is being replaced). */
+  isReady(): boolean {
+    return this.restarts.error === undefined;
+  }
+
   async onApplicationShutdown(): Promise<void> {
     this.stopping.abort();
+    this.restarts.cancel();
     await this.consumer?.disconnect();
   }
 
